@@ -1,0 +1,69 @@
+import { performance } from 'node:perf_hooks';
+import { defaultKnowledge, defaultMatcher } from '../src/knowledge';
+
+/** Runs the matcher over pastes of realistic and adversarial shapes and prints latency per paste. */
+const matcher = defaultMatcher();
+const modes = defaultKnowledge().modes;
+const chatter = 'Morning all, the jump box gives me this again when I connect to the tenant, tried twice. 관리 서버에서 연결이 안 됩니다. ';
+
+function pasteOfSize(bytes: number, seed: number): string {
+  const mode = modes[seed % modes.length];
+  const record = `${mode?.errorText ?? ''}\nAt line:1 char:1\n+ $session = New-CsOnlineSession -Credential $cred\n    + CategoryInfo          : OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException\n    + FullyQualifiedErrorId : -2144108477,PSSessionOpenFailed\n`;
+  let text = record;
+  while (Buffer.byteLength(text) < bytes) text = chatter + text + chatter;
+  return text.slice(0, bytes);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function measure(name: string, inputs: string[], rounds: number): { p50: number; p99: number; perSecond: number } {
+  for (const input of inputs.slice(0, 20)) matcher.diagnose(input);
+  const times: number[] = [];
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    const input = inputs[r % inputs.length] as string;
+    const t0 = performance.now();
+    matcher.diagnose(input);
+    times.push(performance.now() - t0);
+  }
+  const total = performance.now() - start;
+  times.sort((a, b) => a - b);
+  const result = { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: (rounds / total) * 1000 };
+  const bytes = Buffer.byteLength(inputs[0] ?? '');
+  process.stdout.write(
+    `${name.padEnd(34)} ${String(bytes).padStart(7)} B  p50 ${result.p50.toFixed(3).padStart(8)} ms  p99 ${result.p99.toFixed(3).padStart(8)} ms  ${result.perSecond.toFixed(0).padStart(7)} pastes/s\n`,
+  );
+  return result;
+}
+
+const sizes: Array<[string, number, number]> = [
+  ['realistic paste', 200, 20000],
+  ['realistic paste', 5 * 1024, 5000],
+  ['realistic paste', 100 * 1024, 300],
+];
+process.stdout.write(`matcher: ${modes.length} failure modes; node ${process.version}\n`);
+const results = sizes.map(([name, bytes, rounds]) => ({ bytes, ...measure(name, Array.from({ length: 18 }, (_, i) => pasteOfSize(bytes, i)), rounds) }));
+
+const adversarial: Array<[string, string]> = [
+  ['100 KB of one character', 'a'.repeat(100 * 1024)],
+  ['100 KB of one Hangul syllable', '가'.repeat(50 * 1024)],
+  ['100 KB of repeated error prefixes', 'New-PSSession : [admin.vdomain.com] Processing data from remote server '.repeat(1500).slice(0, 100 * 1024)],
+  ['100 KB of one repeated error', (modes[7]?.errorText ?? '').repeat(400).slice(0, 100 * 1024)],
+  ['100 KB of HTML tags', '<p><b>x</b></p>&amp;'.repeat(5200).slice(0, 100 * 1024)],
+  ['100 KB without whitespace', 'GetCsWebTicket'.repeat(7400).slice(0, 100 * 1024)],
+];
+const adversarialResults = adversarial.map(([name, text]) => measure(name, [text], 200));
+
+const [small, mid, large] = results;
+const perKb = (r: { p50: number; bytes: number } | undefined) => (r ? r.p50 / (r.bytes / 1024) : 0);
+process.stdout.write(`\ncost per KB (p50): 5 KB ${perKb(mid).toFixed(4)} ms, 100 KB ${perKb(large).toFixed(4)} ms (linear if these are close)\n`);
+const worstAdversarial = Math.max(...adversarialResults.map((r) => r.p99));
+const targets = [
+  ['p99 at 200 B < 1 ms', (small?.p99 ?? Infinity) < 1],
+  ['p99 at 5 KB < 1 ms', (mid?.p99 ?? Infinity) < 1],
+  ['p99 at 100 KB < 20 ms', (large?.p99 ?? Infinity) < 20],
+  ['adversarial 100 KB p99 < 20 ms', worstAdversarial < 20],
+] as const;
+for (const [label, ok] of targets) process.stdout.write(`${ok ? 'MET ' : 'MISS'} ${label}\n`);

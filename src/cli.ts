@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { runCli } from './cli/runCli';
+
+runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  envLocale: process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`connector-doctor: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { extractFacts, Facts } from './extractFacts';
+import type { KnowledgeBase } from './loadKnowledge';
+import { compactText, isWide, toPlainText } from './normalizeText';
+import { PhraseIndex } from './PhraseIndex';
+import { FailureModeId, type FailureMode } from './schema';
+
+export const Candidate = z.object({ id: FailureModeId, confidence: z.number().min(0).max(1) }).strict();
+export type Candidate = z.infer<typeof Candidate>;
+
+export const Diagnosis = z
+  .object({
+    match: Candidate.extend({ facts: Facts }).nullable(),
+    candidates: z.array(Candidate),
+    /** Facts are extracted whether or not a mode matched: the not-recognised answer shows them too. */
+    facts: Facts,
+  })
+  .strict();
+export type Diagnosis = z.infer<typeof Diagnosis>;
+
+/** Below this the matcher abstains: it says it is not sure rather than guess. */
+export const MATCH_THRESHOLD = 0.6;
+/** Candidates below this are not worth showing. */
+export const CANDIDATE_FLOOR = 0.05;
+
+/** A fragment is this many "units" long: a Latin letter or digit is one, a Hangul or CJK character two. */
+const FRAGMENT_UNITS = 12;
+/** Units of evidence that make a match about 63% certain (1 - 1/e). */
+const EVIDENCE_SCALE = 12;
+/** Text shared with a sibling mode (a family's boilerplate) supports a mode that has distinctive text of its own. */
+const SHARED_SUPPORT = 0.5;
+/** Distinctive text shorter than this (units) counts only in part: a stray phrase is not a diagnosis. */
+const GATE_FROM = 6;
+const GATE_FULL = 18;
+/** Family boilerplate alone only narrows the field: it never reaches the match threshold. */
+const FAMILY_HINT_MAX = 0.3;
+const FAMILY_HINT_SCALE = 60;
+
+const PLACEHOLDER = /\{(?:path|upn|server|version)\}/g;
+
+function unitsOf(code: number): number {
+  return isWide(code) ? 2 : 1;
+}
+
+/** Every fragment of FRAGMENT_UNITS units in the compact form of a constant piece of text. */
+function fragmentsOf(compact: string): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < compact.length; start++) {
+    let units = 0;
+    let end = start;
+    while (end < compact.length && units < FRAGMENT_UNITS) units += unitsOf(compact.charCodeAt(end++));
+    if (units < FRAGMENT_UNITS) break;
+    out.push(compact.slice(start, end));
+  }
+  return out;
+}
+
+function constantPieces(template: string): string[] {
+  return template
+    .split(PLACEHOLDER)
+    .map((piece) => compactText(toPlainText(piece)))
+    .filter((piece) => piece.length > 0);
+}
+
+interface Evidence {
+  unique: number;
+  shared: number;
+}
+
+/**
+ * Recognises which documented failure a paste shows. It indexes fragments of every known error
+ * text (English, the Korean article, localized Windows texts), forgets fragments that also occur
+ * in look-alike errors of other products, and measures how much of the paste is covered by
+ * fragments that belong to one failure mode only.
+ */
+export class Matcher {
+  private readonly index = new PhraseIndex();
+  /** For each phrase id: the indexes of the modes whose texts contain it. */
+  private readonly owners: number[][] = [];
+  readonly modes: readonly FailureMode[];
+
+  constructor(knowledge: KnowledgeBase) {
+    this.modes = knowledge.modes;
+    const background = new Set<string>();
+    for (const { text } of knowledge.background.texts) {
+      for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) background.add(f);
+    }
+    const ownersByPhrase = new Map<string, Set<number>>();
+    this.modes.forEach((mode, modeIndex) => {
+      for (const signature of mode.signatures) {
+        for (const piece of constantPieces(signature.text)) {
+          for (const fragment of fragmentsOf(piece)) {
+            if (background.has(fragment)) continue;
+            const owners = ownersByPhrase.get(fragment) ?? new Set<number>();
+            owners.add(modeIndex);
+            ownersByPhrase.set(fragment, owners);
+          }
+        }
+      }
+    });
+    for (const [phrase, owners] of ownersByPhrase) {
+      const id = this.index.add(phrase);
+      this.owners[id] = [...owners];
+    }
+    this.index.build();
+  }
+
+  /** Ranked candidates, the best match or null, and the facts found in the paste. */
+  diagnose(text: string): Diagnosis {
+    const plain = toPlainText(text);
+    const compact = compactText(plain);
+    const evidence = this.measure(compact);
+    const ranked = this.rank(evidence);
+    const best = ranked[0];
+    const facts = extractFacts(plain);
+    const match = best && best.confidence >= MATCH_THRESHOLD ? { ...best, facts } : null;
+    return { match, candidates: ranked, facts };
+  }
+
+  private measure(compact: string): Evidence[] {
+    const prefix = new Float64Array(compact.length + 1);
+    for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
+    const evidence: Evidence[] = this.modes.map(() => ({ unique: 0, shared: 0 }));
+    const uniqueEnd = new Int32Array(this.modes.length);
+    const sharedEnd = new Int32Array(this.modes.length);
+    this.index.scan(compact, (id, end) => {
+      const owners = this.owners[id] ?? [];
+      const start = end - this.index.phraseLength(id);
+      const isUnique = owners.length === 1;
+      for (const m of owners) {
+        const covered = isUnique ? uniqueEnd : sharedEnd;
+        const from = Math.max(start, covered[m] as number);
+        if (end <= from) continue;
+        const gained = (prefix[end] as number) - (prefix[from] as number);
+        const e = evidence[m] as Evidence;
+        if (isUnique) e.unique += gained;
+        else e.shared += gained;
+        covered[m] = end;
+      }
+    });
+    return evidence;
+  }
+
+  private rank(evidence: readonly Evidence[]): Candidate[] {
+    const uniques = evidence.map((e) => e.unique);
+    const candidates = this.modes.map((mode, m) => {
+      const e = evidence[m] as Evidence;
+      const strongestOther = Math.max(0, ...uniques.filter((_, i) => i !== m));
+      const gate = Math.min(1, Math.max(0, (e.unique - GATE_FROM) / (GATE_FULL - GATE_FROM)));
+      const strength = (1 - Math.exp(-(e.unique + SHARED_SUPPORT * e.shared) / EVIDENCE_SCALE)) * gate;
+      const purity = e.unique > 0 ? e.unique / (e.unique + strongestOther) : 0;
+      const familyHint = FAMILY_HINT_MAX * (1 - Math.exp(-e.shared / FAMILY_HINT_SCALE)) * (strongestOther > 0 ? 0.5 : 1);
+      const score = Math.max(strength * purity * purity, familyHint);
+      return { id: mode.id, confidence: Math.round(Math.min(score, 0.99) * 1000) / 1000 };
+    });
+    return candidates
+      .filter((c) => c.confidence >= CANDIDATE_FLOOR)
+      .sort((a, b) => b.confidence - a.confidence || this.orderOf(a.id) - this.orderOf(b.id));
+  }
+
+  private orderOf(id: FailureModeId): number {
+    return this.modes.find((m) => m.id === id)?.order ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  modeById(id: FailureModeId): FailureMode | undefined {
+    return this.modes.find((m) => m.id === id);
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const Facts = z
+  .object({
+    userPrincipalName: z.string().optional(),
+    remoteServer: z.string().optional(),
+    loadedPowerShellVersion: z.string().optional(),
+    requiredPowerShellVersion: z.string().optional(),
+    modulePath: z.string().optional(),
+    cmdlet: z.string().optional(),
+  })
+  .strict();
+export type Facts = z.infer<typeof Facts>;
+
+const MAX_FACT_LENGTH = 260;
+
+const QUOTED_UPN = /(?:user|사용자)\s*['‘’"]\s*([^\s'‘’"]{1,128}@[^\s'‘’"]{1,200}?)\s*['‘’"]/iu;
+const ANY_UPN = /[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}/iu;
+const BRACKET_SERVER = /\[\s*([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,8})\s*\]/iu;
+const NAMED_SERVER = /(?:remote\s*server|remoteserver|원격\s*서버)\s*["“„«]?\s*([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,8})/iu;
+const LOADED_VERSION = /(?:loaded\s+PowerShell\s+is|PowerShell의\s*버전은)\s*['‘’"]\s*(\d{1,2}(?:\.\d{1,4}){0,3})\s*['‘’"]/iu;
+const REQUIRED_VERSION = /(?:minimum\s+PowerShell\s+version\s+of|최소\s*PowerShell\s*버전)\s*['‘’"]\s*(\d{1,2}(?:\.\d{1,4}){0,3})\s*['‘’"]/iu;
+const MODULE_PATH = /[a-z]:\\[^\n'"‘’“”<>|?*]{0,240}?\.(?:psm1|psd1|ps1|dll)\b/iu;
+const CMDLET = /\b((?:Import|Get|New|Set|Connect|Remove|Enter|Start|Invoke)-[A-Za-z]{2,40})\s*:/u;
+
+function first(pattern: RegExp, text: string): string | undefined {
+  const m = pattern.exec(text);
+  const value = (m?.[1] ?? m?.[0])?.trim();
+  return value && value.length <= MAX_FACT_LENGTH ? value : undefined;
+}
+
+/**
+ * Pulls the values an admin would want echoed back: who signed in, which server answered,
+ * which PowerShell versions, which module file, which cmdlet failed. Works on plain text
+ * (after HTML and Unicode folding); hard wraps inside a value are tolerated where unambiguous.
+ */
+export function extractFacts(plain: string): Facts {
+  // A value wrapped across lines is joined only where a line break sits inside a token.
+  const unwrapped = plain.replace(/([^\s])\n(?=[^\s])/g, '$1');
+  const facts: Facts = {};
+  const upn = first(QUOTED_UPN, plain) ?? first(ANY_UPN, plain) ?? first(ANY_UPN, unwrapped);
+  if (upn) facts.userPrincipalName = upn;
+  const server = first(BRACKET_SERVER, plain) ?? first(NAMED_SERVER, plain);
+  if (server) facts.remoteServer = server.toLowerCase();
+  const loaded = first(LOADED_VERSION, unwrapped);
+  if (loaded) facts.loadedPowerShellVersion = loaded;
+  const required = first(REQUIRED_VERSION, unwrapped);
+  if (required) facts.requiredPowerShellVersion = required;
+  const path = first(MODULE_PATH, plain.replace(/\n/g, ''));
+  if (path) facts.modulePath = path;
+  const cmdlet = first(CMDLET, plain);
+  if (cmdlet) facts.cmdlet = cmdlet;
+  return facts;
+}

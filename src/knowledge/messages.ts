@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import catalog from './data/messages.json';
+import { Localized, type Lang } from './schema';
+
+export type MessageKey = keyof typeof catalog;
+
+const Catalog = z.record(z.string(), Localized);
+const parsed = Catalog.safeParse(catalog);
+if (!parsed.success) {
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new Error(`src/knowledge/data/messages.json: ${issues}`);
+}
+const messages: Readonly<Record<string, Localized>> = parsed.data;
+
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/** A catalog string in the given language, with {name} placeholders filled. */
+export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
+  const template = (messages[key] as Localized)[lang];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function allMessageKeys(): MessageKey[] {
+  return Object.keys(messages) as MessageKey[];
+}
+
+/** Confidence in words, for people. */
+export function confidenceInWords(lang: Lang, confidence: number): string {
+  const percent = Math.round(confidence * 100);
+  const key: MessageKey =
+    confidence >= 0.9 ? 'confidence.veryLikely' : confidence >= 0.75 ? 'confidence.likely' : confidence >= 0.6 ? 'confidence.possible' : 'confidence.unlikely';
+  return t(lang, key, { percent });
+}

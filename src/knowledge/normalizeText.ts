@@ -1,0 +1,55 @@
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ndash: '–',
+  mdash: '—',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  hellip: '…',
+};
+
+function decodeEntity(whole: string, body: string): string {
+  if (body.startsWith('#')) {
+    const hex = body[1] === 'x' || body[1] === 'X';
+    const code = Number.parseInt(body.slice(hex ? 2 : 1), hex ? 16 : 10);
+    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  }
+  return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+}
+
+const BLOCK_TAG = /<\s*(?:br|\/p|\/div|\/pre|\/li|\/tr|\/h[1-6]|\/blockquote)\b[^>]*>/gi;
+const ANY_TAG = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
+const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
+
+/**
+ * Turns what a chat client delivers into the text the user saw: Teams HTML tags become line
+ * breaks or nothing, entities are decoded, and Unicode compatibility forms (full-width letters,
+ * ideographic spaces) are folded to their plain forms.
+ */
+export function toPlainText(input: string): string {
+  let text = input;
+  if (text.includes('<')) text = text.replace(BLOCK_TAG, '\n').replace(ANY_TAG, '');
+  if (text.includes('&')) text = text.replace(ENTITY, decodeEntity);
+  return text.normalize('NFKC').replace(/\r\n?/g, '\n');
+}
+
+/** Hangul, kana and CJK ideographs carry about twice the information of a Latin letter. */
+export function isWide(code: number): boolean {
+  return code >= 0x1100 && (code <= 0x11ff || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7af) || (code >= 0xf900 && code <= 0xfaff));
+}
+
+const NOT_WORD_CHAR = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * The form the matcher compares: lower case, letters and digits only. Without spaces and
+ * punctuation, hard wraps (even mid-word), indentation, quoting and odd spacing all vanish.
+ */
+export function compactText(plain: string): string {
+  return plain.toLowerCase().replace(NOT_WORD_CHAR, '');
+}

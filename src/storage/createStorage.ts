@@ -1,0 +1,36 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { Storage } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { z } from 'zod';
+import { BoundedMemoryStorage } from './BoundedMemoryStorage';
+import { isFeedbackKey } from './FeedbackStore';
+
+export const MemoryStorageConfig = z.object({
+  kind: z.literal('memory'),
+  /** Defaults are BoundedMemoryStorage's. */
+  maxEntries: z.number().int().positive().optional(),
+  idleTtlMs: z.number().int().positive().optional(),
+});
+export type MemoryStorageConfig = z.infer<typeof MemoryStorageConfig>;
+
+export const BlobStorageConfig = z.object({
+  kind: z.literal('blob'),
+  connectionString: z.string().min(1),
+  /** Azure's container name rule: 3–63 of a–z, 0–9 and single hyphens, starting and ending alphanumeric. */
+  container: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/),
+});
+export type BlobStorageConfig = z.infer<typeof BlobStorageConfig>;
+
+export const StorageConfig = z.discriminatedUnion('kind', [MemoryStorageConfig, BlobStorageConfig]);
+export type StorageConfig = z.infer<typeof StorageConfig>;
+
+/** Memory keeps feedback records however full it gets; blob creates its container before first use. */
+export async function createStorage(config: StorageConfig): Promise<Storage> {
+  switch (config.kind) {
+    case 'memory':
+      return new BoundedMemoryStorage({ maxEntries: config.maxEntries, idleTtlMs: config.idleTtlMs, keep: isFeedbackKey });
+    case 'blob':
+      await BlobServiceClient.fromConnectionString(config.connectionString).getContainerClient(config.container).createIfNotExists();
+      return new BlobsStorage(config.connectionString, config.container);
+  }
+}
