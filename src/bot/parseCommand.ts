@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const Command = z.enum(['help', 'troubleshoot', 'list', 'cancel', 'restart', 'back']);
+export type Command = z.infer<typeof Command>;
+
+const WORDS: ReadonlyArray<[Command, readonly string[]]> = [
+  ['help', ['help', '/help', '?', 'menu', '도움말', '도움', '헬프']],
+  ['troubleshoot', ['troubleshoot', '/troubleshoot', 'troubleshooting', 'guided troubleshooting', '문제 해결', '문제해결', '단계별 문제 해결']],
+  ['list', ['list', '/list', 'modes', '목록', '오류 목록']],
+  ['cancel', ['cancel', '/cancel', 'stop', 'quit', '취소', '그만']],
+  ['restart', ['start over', 'restart', '처음부터', '다시 시작']],
+  ['back', ['back', '뒤로', '이전']],
+];
+const LOOKUP = new Map<string, Command>(WORDS.flatMap(([command, words]) => words.map((w) => [w, command] as const)));
+
+/** An exact command, ignoring case, surrounding space and trailing punctuation; anything else is not a command. */
+export function parseCommand(text: string): Command | undefined {
+  const key = text.trim().toLowerCase().replace(/[.!?。！？]+$/u, '').replace(/\s+/g, ' ');
+  return LOOKUP.get(key);
+}

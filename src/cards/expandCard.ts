@@ -1,0 +1,34 @@
+import { Template } from 'adaptivecards-templating';
+
+export type CardJson = Record<string, unknown>;
+
+export interface CardAttachment {
+  contentType: 'application/vnd.microsoft.card.adaptive';
+  content: CardJson;
+}
+
+/** Teams refuses messages over 28 KB; cards stay well below by construction. */
+export const MAX_CARD_BYTES = 28 * 1024;
+/** The longest stretch of pasted text a card echoes. */
+export const MAX_ECHO_CHARS = 3000;
+
+/**
+ * Binds data to a template. The templating engine evaluates only the template's own
+ * expressions: strings in the data (a paste containing "${...}") are inserted as text.
+ */
+export function expandCard(template: object, data: object): CardJson {
+  const card = new Template(template).expand({ $root: data }) as CardJson;
+  const bytes = Buffer.byteLength(JSON.stringify(card));
+  if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
+  return card;
+}
+
+export function asAttachment(card: CardJson): CardAttachment {
+  return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
+}
+
+/** Cuts pasted text to what a card may echo, marking the cut. */
+export function excerpt(text: string, max = MAX_ECHO_CHARS): string {
+  const trimmed = text.trim();
+  return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max)}\n…`;
+}

@@ -1,0 +1,82 @@
+import type { Candidate, Facts, FailureMode, Lang, Step } from '../knowledge';
+import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
+import { expandCard, type CardJson } from './expandCard';
+import template from './templates/diagnosisCard.json';
+
+export interface DiagnosisCardInput {
+  lang: Lang;
+  mode: FailureMode;
+  /** How sure the matcher is; null when the admin picked the mode from a list. */
+  confidence: number | null;
+  facts: Facts;
+  /** Other candidates worth offering, best first. */
+  others: readonly Candidate[];
+  /** Identifies this diagnosis in conversation state, for the card's buttons. */
+  diagnosisId: string;
+  fromGuided?: boolean;
+  /** Kinds of secret removed from the paste; non-empty shows the warning. */
+  secretKinds?: readonly string[];
+}
+
+const FACT_ORDER = ['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'] as const;
+
+export function factRows(lang: Lang, facts: Facts): Array<{ label: string; value: string }> {
+  return FACT_ORDER.flatMap((key) => {
+    const value = facts[key];
+    return value ? [{ label: t(lang, `fact.${key}` as MessageKey), value }] : [];
+  });
+}
+
+function stepRows(lang: Lang, steps: readonly Step[]) {
+  return steps.map((step, i) => ({ number: i + 1, text: step.text[lang], hasCommand: Boolean(step.command), command: step.command ?? '' }));
+}
+
+export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
+  const { lang, mode, confidence, facts, others, diagnosisId, fromGuided = false, secretKinds = [] } = input;
+  const factList = factRows(lang, facts);
+  const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
+  return expandCard(template, {
+    title: mode.title[lang],
+    confidenceLabel: t(lang, 'section.confidence'),
+    hasConfidence: confidence !== null,
+    confidenceText: confidence === null ? '' : confidenceInWords(lang, confidence),
+    fromGuided,
+    guidedNote: t(lang, 'card.diagnosis.fromGuided'),
+    hasSecretWarning: secretKinds.length > 0,
+    secretWarning: t(lang, 'card.diagnosis.secretWarning', { kinds: secretKinds.join(', ') }),
+    hasFacts: factList.length > 0,
+    factsLabel: t(lang, 'section.facts'),
+    facts: factList,
+    causeLabel: t(lang, 'section.cause'),
+    cause: mode.cause[lang],
+    checksLabel: t(lang, 'section.checks'),
+    checks: stepRows(lang, mode.checks),
+    fixLabel: t(lang, 'section.fix'),
+    fix: stepRows(lang, mode.fix),
+    verifyLabel: t(lang, 'section.verify'),
+    verify: stepRows(lang, mode.verify),
+    escalationStyle: mode.escalation.need === 'always' ? 'warning' : 'emphasis',
+    escalationLabel: t(lang, 'section.escalation'),
+    escalationWhen: mode.escalation.when[lang],
+    hasEscalationInclude: mode.escalation.need !== 'never' && mode.escalation.include.length > 0,
+    escalationIncludeLabel: t(lang, 'section.escalationInclude'),
+    escalationInclude: mode.escalation.need !== 'never' ? mode.escalation.include.map((i) => ({ text: i[lang] })) : [],
+    articleLabel: t(lang, 'section.article'),
+    articleAnchor: mode.title[lang],
+    articleUrl: mode.article.url,
+    todayLabel: t(lang, 'section.today'),
+    today: mode.today[lang],
+    retiredNote: t(lang, 'retired.note'),
+    failureMode: mode.id,
+    diagnosisId,
+    hasOthers: otherIds.length > 0,
+    otherIds,
+    actions: {
+      fixed: t(lang, 'card.action.fixed'),
+      notHelped: t(lang, 'card.action.notHelped'),
+      others: t(lang, 'card.action.others'),
+      guided: t(lang, 'card.action.guided'),
+      support: t(lang, 'card.action.support'),
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import type { Server } from 'restify';
+import type { Config } from './config';
+import { createAdapter } from './createAdapter';
+import { createBot } from './createBot';
+import { createLogger, type Logger } from './logger';
+import { createServer } from './server';
+import { createStorage } from './storage/createStorage';
+import packageJson from '../package.json';
+
+export interface StartedBot {
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the bot from a parsed configuration; returns a handle that shuts it down gracefully. */
+export async function startBot(config: Readonly<Config>, logger: Logger = createLogger({ level: config.logLevel })): Promise<StartedBot> {
+  const storage = await createStorage(config.storage);
+  const { bot, conversationState, privateState, metrics, matcher } = createBot({ storage, logger, config });
+  const adapter = createAdapter(config, logger, [conversationState, privateState]);
+  const { server, inFlight } = createServer({
+    adapter,
+    bot,
+    logger,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    version: packageJson.version,
+    failureModeIds: matcher.modes.map((m) => m.id),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  logger.info(config.localMode ? 'listening in local mode: no app id, unauthenticated requests accepted (Bot Framework Emulator, expectReplies)' : 'listening with Bot Framework authentication', {
+    url,
+    storage: config.storage.kind,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: no new requests, finishing the ones in flight');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = Date.now() + config.shutdownGraceMs;
+      while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      server.server.closeIdleConnections?.();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+      server.server.closeAllConnections?.();
+      logger.info('stopped', { unfinished: inFlight() });
+    })();
+    return stopping;
+  };
+  return { server, url, stop };
+}

@@ -1,0 +1,80 @@
+import type { CloudAdapter } from 'botbuilder';
+import restify, { type Request, type Response, type Server } from 'restify';
+import { z } from 'zod';
+import type { ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+/** The least an activity must have before the adapter sees it. */
+const IncomingActivity = z
+  .object({
+    type: z.string().min(1).max(64),
+    id: z.string().max(512).optional(),
+    channelId: z.string().max(128).optional(),
+    serviceUrl: z.string().max(2048).optional(),
+    text: z.string().max(1024 * 1024).optional(),
+    from: z.object({ id: z.string().max(512) }).passthrough().optional(),
+    recipient: z.object({ id: z.string().max(512) }).passthrough().optional(),
+    conversation: z.object({ id: z.string().max(1024) }).passthrough().optional(),
+    entities: z.array(z.unknown()).max(64).optional(),
+    attachments: z.array(z.unknown()).max(32).optional(),
+  })
+  .passthrough();
+
+export interface ServerDeps {
+  adapter: CloudAdapter;
+  bot: ConnectorDoctorBot;
+  logger: Logger;
+  metrics: Metrics;
+  maxBodyBytes: number;
+  version: string;
+  failureModeIds: readonly string[];
+}
+
+export interface RunningServer {
+  server: Server;
+  /** Requests being handled right now. */
+  inFlight(): number;
+}
+
+/** restify wiring only: routes, body limits, and the shape check in front of the adapter. */
+export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, version, failureModeIds }: ServerDeps): RunningServer {
+  const server = restify.createServer({ name: 'connector-doctor', handleUncaughtExceptions: false });
+  let active = 0;
+  server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, requestBodyOnGet: false }));
+
+  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    metrics.rejectedRequest(String(err.statusCode ?? 500));
+    logger.info('request rejected', { path: req.path(), status: err.statusCode, reason: err.name });
+    callback();
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.json(200, { status: 'ok', version, failureModes: failureModeIds.length });
+  });
+
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.sendRaw(200, metrics.render(failureModeIds));
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const parsed = IncomingActivity.safeParse(req.body);
+    if (!parsed.success) {
+      metrics.rejectedRequest('400');
+      res.json(400, { error: 'The request body is not a Bot Framework activity.' });
+      return;
+    }
+    active++;
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (err) {
+      logger.error('adapter failed', { err });
+      if (!res.headersSent) res.json(500, { error: 'internal error' });
+    } finally {
+      active--;
+    }
+  });
+
+  return { server, inFlight: () => active };
+}

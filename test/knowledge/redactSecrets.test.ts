@@ -1,0 +1,387 @@
+import { strict as assert } from 'node:assert';
+import { REDACTED, SecretKind, redactSecrets } from '../../src/knowledge/redactSecrets';
+
+/** A JWT shaped like the ones Entra ID issues; the signature is filler. */
+function jwt(claims: Record<string, unknown>): string {
+  const part = (json: unknown): string => Buffer.from(JSON.stringify(json)).toString('base64url');
+  return `${part({ typ: 'JWT', alg: 'RS256', kid: 'nOo3ZDrODXEK1jKWhXslHR_KXEg' })}.${part(claims)}.${'Qk5SZXBsYWNlZFNpZ25hdHVyZQ'.repeat(13)}`;
+}
+
+const graphToken = jwt({ aud: 'https://graph.microsoft.com', upn: 'admin@contoso.onmicrosoft.com', scp: 'User.Read.All' });
+const teamsToken = jwt({ aud: '48ac35b8-9aa8-4d74-927d-1f4a14a0b239', upn: 'admin@contoso.onmicrosoft.com' });
+// Built from pieces so that secret scanners do not flag the test itself.
+const entraSecret = ['Xy7', '8Q~', 'aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567'].join('');
+const storageKey = `${'Zm9vYmFyYmF6cXV4'.repeat(5)}QmFzZTY0S2V5+/==`;
+const keyBody = ['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK'];
+const privateKeyBlock = ['-----BEGIN ' + 'RSA PRIVATE KEY-----', ...keyBody, '-----END ' + 'RSA PRIVATE KEY-----'].join('\n');
+
+interface SecretPaste {
+  name: string;
+  paste: string;
+  /** Every one of these must be gone from the redacted text. */
+  secrets: string[];
+  kinds: SecretKind[];
+  /** What must survive so the error still reads: user names, servers, the redacted shape. */
+  keeps?: string[];
+}
+
+const secretPastes: SecretPaste[] = [
+  {
+    name: 'ConvertTo-SecureString with a double-quoted password, then the logon failure',
+    paste: [
+      'PS C:\\> $secpasswd = ConvertTo-SecureString "P@ssw0rd!" -AsPlainText -Force',
+      'PS C:\\> $cred = New-Object System.Management.Automation.PSCredential ("admin@contoso.onmicrosoft.com", $secpasswd)',
+      'PS C:\\> $session = New-CsOnlineSession -Credential $cred',
+      "New-CsOnlineSession : Logon failed for the user 'admin@contoso.onmicrosoft.com'. Please create a new PSCredential object, making sure that you have used the correct user name and password.",
+    ].join('\n'),
+    secrets: ['P@ssw0rd!'],
+    kinds: ['password'],
+    keeps: ['ConvertTo-SecureString "[REDACTED]" -AsPlainText -Force', '-Credential $cred', "Logon failed for the user 'admin@contoso.onmicrosoft.com'"],
+  },
+  {
+    name: 'ConvertTo-SecureString with a single-quoted password',
+    paste: "$pw = ConvertTo-SecureString 'Summer2024!' -AsPlainText -Force",
+    secrets: ['Summer2024!'],
+    kinds: ['password'],
+    keeps: ["ConvertTo-SecureString '[REDACTED]' -AsPlainText"],
+  },
+  {
+    name: 'ConvertTo-SecureString -String',
+    paste: "$secure = ConvertTo-SecureString -String 'Tr0ub4dor&3' -AsPlainText -Force",
+    secrets: ['Tr0ub4dor&3'],
+    kinds: ['password'],
+    keeps: ["-String '[REDACTED]' -AsPlainText"],
+  },
+  {
+    name: 'ConvertTo-SecureString with the switches first',
+    paste: 'ConvertTo-SecureString -AsPlainText -Force -String "Corr3ct-Horse"',
+    secrets: ['Corr3ct-Horse'],
+    kinds: ['password'],
+  },
+  {
+    name: 'a password piped into ConvertTo-SecureString, in Word quotes',
+    paste: '$secure = \u201CBl@ckCoffee7\u201D | ConvertTo-SecureString -AsPlainText -Force',
+    secrets: ['Bl@ckCoffee7'],
+    kinds: ['password'],
+    keeps: ['\u201C[REDACTED]\u201D | ConvertTo-SecureString'],
+  },
+  {
+    name: 'New-Object PSCredential with an inline ConvertTo-SecureString',
+    paste: '$cred = New-Object System.Management.Automation.PSCredential("svc-sfb@fabrikam.com", (ConvertTo-SecureString "Xq9!rT2#" -AsPlainText -Force))',
+    secrets: ['Xq9!rT2#'],
+    kinds: ['password'],
+    keeps: ['PSCredential("svc-sfb@fabrikam.com", (ConvertTo-SecureString "[REDACTED]"'],
+  },
+  {
+    name: '[pscredential]::new with a plain string password',
+    paste: "$cred = [pscredential]::new('CONTOSO\\svc-lync', 'Lync2013!')",
+    secrets: ['Lync2013!'],
+    kinds: ['password'],
+    keeps: ["[pscredential]::new('CONTOSO\\svc-lync', '[REDACTED]')"],
+  },
+  {
+    name: 'a bare -Password echoed back in a SecureString binding error',
+    paste: [
+      'New-LocalUser : Cannot bind parameter \'Password\'. Cannot convert the "Spring#2024" value of type "System.String" to type "System.Security.SecureString".',
+      'At line:1 char:40',
+      '+ New-LocalUser -Name svc-sfb -Password Spring#2024',
+    ].join('\n'),
+    secrets: ['Spring#2024'],
+    kinds: ['password'],
+    keeps: ['-Name svc-sfb -Password [REDACTED]', 'Cannot convert the "[REDACTED]" value of type "System.String"'],
+  },
+  {
+    name: '-NewPassword in double quotes beside a -ForceChangePassword variable',
+    paste: 'Set-MsolUserPassword -UserPrincipalName kenmyer@litwareinc.com -NewPassword "Welcome1!" -ForceChangePassword $false',
+    secrets: ['Welcome1!'],
+    kinds: ['password'],
+    keeps: ['kenmyer@litwareinc.com', '-NewPassword "[REDACTED]" -ForceChangePassword $false'],
+  },
+  {
+    name: '-Password with a colon',
+    paste: "New-ADUser -Name sfbtest -AccountPassword:'Aut0mn!Leaves' -Enabled $true",
+    secrets: ['Aut0mn!Leaves'],
+    kinds: ['password'],
+    keeps: ["-AccountPassword:'[REDACTED]' -Enabled $true"],
+  },
+  {
+    name: 'a password typed where -Credential wants a credential',
+    paste: "Connect-MsolService -Credential 'Hunter2!!'",
+    secrets: ['Hunter2!!'],
+    kinds: ['password'],
+  },
+  {
+    name: '-ClientSecret for an app-only connection',
+    paste: 'Connect-PnPOnline -Url https://contoso.sharepoint.com -ClientId 6f1c8a3e-1d2b-4c5d-9e8f-0a1b2c3d4e5f -ClientSecret "kL9vT2pQw8Zx"',
+    secrets: ['kL9vT2pQw8Zx'],
+    kinds: ['clientSecret'],
+    keeps: ['https://contoso.sharepoint.com', '6f1c8a3e-1d2b-4c5d-9e8f-0a1b2c3d4e5f', '-ClientSecret "[REDACTED]"'],
+  },
+  {
+    name: '-ApplicationSecret, bare',
+    paste: 'New-PartnerAccessToken -ApplicationId 9d3f2a1b-0000-4c5d-9e8f-112233445566 -ApplicationSecret Ptnr5ecret99 -Scopes https://api.partnercenter.microsoft.com/user_impersonation',
+    secrets: ['Ptnr5ecret99'],
+    kinds: ['clientSecret'],
+    keeps: ['-ApplicationSecret [REDACTED] -Scopes'],
+  },
+  {
+    name: '-CertificatePassword beside a certificate path',
+    paste: "Connect-ExchangeOnline -CertificateFilePath C:\\certs\\exo-app.pfx -CertificatePassword 'PfxP@ss1' -AppId 0a1b2c3d-4e5f-6789-abcd-ef0123456789 -Organization contoso.onmicrosoft.com",
+    secrets: ['PfxP@ss1'],
+    kinds: ['password'],
+    keeps: ['C:\\certs\\exo-app.pfx', 'contoso.onmicrosoft.com'],
+  },
+  {
+    name: '-AccessToken with a JWT',
+    paste: `Connect-MgGraph -AccessToken ${graphToken}\nConnect-MgGraph : InvalidAuthenticationToken: Access token has expired or is not yet valid.`,
+    secrets: [graphToken],
+    kinds: ['accessToken'],
+    keeps: ['Connect-MgGraph -AccessToken [REDACTED]', 'Access token has expired'],
+  },
+  {
+    name: 'Connect-MicrosoftTeams -AccessTokens with two JWTs',
+    paste: `Connect-MicrosoftTeams -AccessTokens @("${graphToken}", "${teamsToken}")`,
+    secrets: [graphToken, teamsToken],
+    kinds: ['accessToken'],
+    keeps: ['-AccessTokens @("[REDACTED]", "[REDACTED]")'],
+  },
+  {
+    name: '$password assignment',
+    paste: "$password = 'Zebra!Crossing42'\n$cred = New-Object System.Management.Automation.PSCredential($user, (ConvertTo-SecureString $password -AsPlainText -Force))",
+    secrets: ['Zebra!Crossing42'],
+    kinds: ['password'],
+    keeps: ["$password = '[REDACTED]'", 'ConvertTo-SecureString $password -AsPlainText'],
+  },
+  {
+    name: '$pwd assignment in double quotes',
+    paste: '$pwd = "Gr33nT3a#"',
+    secrets: ['Gr33nT3a#'],
+    kinds: ['password'],
+  },
+  {
+    name: '$pass assignment without spaces',
+    paste: "$user='admin@contoso.com';$pass='Ocean^Breeze1'",
+    secrets: ['Ocean^Breeze1'],
+    kinds: ['password'],
+    keeps: ["$user='admin@contoso.com';$pass='[REDACTED]'"],
+  },
+  {
+    name: '$secret assignment',
+    paste: '$secret = "v3ryS3cr3tAppValue"',
+    secrets: ['v3ryS3cr3tAppValue'],
+    kinds: ['clientSecret'],
+  },
+  {
+    name: '$clientSecret and $AppSecret assignments',
+    paste: "$clientId = '11111111-2222-3333-4444-555555555555'\n$clientSecret = 'cs-Alpha-123'\n$AppSecret = \"cs-Bravo-456\"",
+    secrets: ['cs-Alpha-123', 'cs-Bravo-456'],
+    kinds: ['clientSecret'],
+    keeps: ['11111111-2222-3333-4444-555555555555'],
+  },
+  {
+    name: '$token assignment',
+    paste: "$token = 'opaque-refresh-0a9b8c7d6e5f'",
+    secrets: ['opaque-refresh-0a9b8c7d6e5f'],
+    kinds: ['accessToken'],
+  },
+  {
+    name: 'an Authorization: Bearer header in verbose output',
+    paste: `VERBOSE: GET https://graph.microsoft.com/v1.0/me with 0-byte payload\nAuthorization: Bearer ${graphToken}\nInvoke-RestMethod : The remote server returned an error: (401) Unauthorized.`,
+    secrets: [graphToken],
+    kinds: ['accessToken'],
+    keeps: ['Authorization: Bearer [REDACTED]', 'https://graph.microsoft.com/v1.0/me', '(401) Unauthorized'],
+  },
+  {
+    name: 'a bare JWT inside an error message',
+    paste: `Get-CsOnlineUser : The token ${teamsToken} is not valid for audience 'https://api.interfaces.records.teams.microsoft.com'.`,
+    secrets: [teamsToken],
+    kinds: ['accessToken'],
+    keeps: ['The token [REDACTED] is not valid'],
+  },
+  {
+    name: 'a storage account connection string',
+    paste: `$cs = "DefaultEndpointsProtocol=https;AccountName=contosologs;AccountKey=${storageKey};EndpointSuffix=core.windows.net"`,
+    secrets: [storageKey],
+    kinds: ['storageAccountKey'],
+    keeps: ['AccountName=contosologs;AccountKey=[REDACTED];EndpointSuffix=core.windows.net'],
+  },
+  {
+    name: 'a Service Bus connection string',
+    paste: 'Endpoint=sb://contoso-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=q1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxCvBnM+/0=',
+    secrets: ['q1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxCvBnM+/0='],
+    kinds: ['sharedAccessKey'],
+    keeps: ['SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=[REDACTED]'],
+  },
+  {
+    name: 'a SQL connection string with Password=',
+    paste: 'Exception calling "Open" with "0" argument(s): "Login failed for user \'sa\'." Server=tcp:sql01.contoso.com,1433;Database=LyncCdr;User ID=sa;Password=Sql$erver2019;Encrypt=True',
+    secrets: ['Sql$erver2019'],
+    kinds: ['password'],
+    keeps: ['sql01.contoso.com', 'User ID=sa;Password=[REDACTED];Encrypt=True'],
+  },
+  {
+    name: 'an ODBC connection string with Pwd={...}',
+    paste: 'Driver={ODBC Driver 17 for SQL Server};Server=sql01;Uid=rtc;Pwd={semi;colon!};',
+    secrets: ['semi;colon!'],
+    kinds: ['password'],
+    keeps: ['Uid=rtc;Pwd={[REDACTED]};'],
+  },
+  {
+    name: 'a SAS token in a blob URL',
+    paste: 'Invoke-WebRequest : (403) Forbidden: https://contosologs.blob.core.windows.net/transcripts/cdr.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2025-01-01T00:00:00Z&sig=Xk%2Bq9v0aBcD3fGhI%3D',
+    secrets: ['Xk%2Bq9v0aBcD3fGhI%3D'],
+    kinds: ['sasSignature'],
+    keeps: ['https://contosologs.blob.core.windows.net/transcripts/cdr.csv?sv=2022-11-02', '&sig=[REDACTED]'],
+  },
+  {
+    name: 'client_secret in a token request body',
+    paste: "Invoke-RestMethod -Method Post -Uri https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token -Body \"client_id=6f1c8a3e&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&client_secret=aZ9-body_secret.42&grant_type=client_credentials\"",
+    secrets: ['aZ9-body_secret.42'],
+    kinds: ['clientSecret'],
+    keeps: ['client_secret=[REDACTED]&grant_type=client_credentials'],
+  },
+  {
+    name: 'client_secret in a hashtable body',
+    paste: "-Body @{ client_id = '6f1c8a3e'; client_secret = 'hashT4ble~secret'; grant_type = 'client_credentials' }",
+    secrets: ['hashT4ble~secret'],
+    kinds: ['clientSecret'],
+  },
+  {
+    name: 'clientSecret and password in JSON',
+    paste: '{\n  "tenantId": "contoso.onmicrosoft.com",\n  "clientSecret": "json-Secret-77",\n  "username": "svc@contoso.com",\n  "password": "json\\"Pass\\"88"\n}',
+    secrets: ['json-Secret-77', 'json\\"Pass\\"88'],
+    kinds: ['clientSecret', 'password'],
+    keeps: ['"clientSecret": "[REDACTED]"', '"username": "svc@contoso.com"', '"password": "[REDACTED]"'],
+  },
+  {
+    name: 'MicrosoftAppPassword in a .env file',
+    paste: 'MicrosoftAppType=MultiTenant\nMicrosoftAppId=7e1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d\nMicrosoftAppPassword=b0tP4ssw0rd.Value\nMicrosoftAppTenantId=',
+    secrets: ['b0tP4ssw0rd.Value'],
+    kinds: ['clientSecret'],
+    keeps: ['MicrosoftAppId=7e1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d', 'MicrosoftAppPassword=[REDACTED]\n'],
+  },
+  {
+    name: 'MicrosoftAppPassword in appsettings.json',
+    paste: '{ "MicrosoftAppId": "7e1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d", "MicrosoftAppPassword": "appsettingsSecret1" }',
+    secrets: ['appsettingsSecret1'],
+    kinds: ['clientSecret'],
+  },
+  {
+    name: 'a bare Entra ID client secret',
+    paste: `New client secret created. Value: ${entraSecret} Secret ID: 3f2a1b0c-9d8e-7f6a-5b4c-3d2e1f0a9b8c`,
+    secrets: [entraSecret],
+    kinds: ['clientSecret'],
+    keeps: ['Value: [REDACTED] Secret ID: 3f2a1b0c-9d8e-7f6a-5b4c-3d2e1f0a9b8c'],
+  },
+  {
+    name: 'net use with a password after /user',
+    paste: 'net use \\\\fs01.contoso.com\\lyncshare /user:CONTOSO\\rtcadmin Sh@reP4ss\nSystem error 1326 has occurred.',
+    secrets: ['Sh@reP4ss'],
+    kinds: ['password'],
+    keeps: ['\\\\fs01.contoso.com\\lyncshare /user:CONTOSO\\rtcadmin [REDACTED]'],
+  },
+  {
+    name: 'credentials in a URL',
+    paste: 'Invoke-WebRequest -Uri https://svc-proxy:Pr0xyP4ss@proxy.contoso.com:8080/pac',
+    secrets: ['Pr0xyP4ss'],
+    kinds: ['password'],
+    keeps: ['https://svc-proxy:[REDACTED]@proxy.contoso.com:8080/pac'],
+  },
+  {
+    name: 'a private key block',
+    paste: `Import-PfxCertificate : The PFX file could not be imported.\n${privateKeyBlock}`,
+    secrets: keyBody,
+    kinds: ['privateKey'],
+    keeps: ['PRIVATE KEY-----\n[REDACTED]\n-----END'],
+  },
+  {
+    name: 'several secrets, kinds distinct and in order',
+    paste: `$password = 'first-Pass1'\n$headers = @{ Authorization = "Bearer ${graphToken}" }\n$pwd = 'second-Pass2'`,
+    secrets: ['first-Pass1', graphToken, 'second-Pass2'],
+    kinds: ['password', 'accessToken'],
+  },
+];
+
+const harmlessPastes: Array<[string, string]> = [
+  [
+    'the logon failure itself',
+    "Get-CsWebTicket : Logon failed for the user 'kenmyer@litwareinc.com'. Please create a new PSCredential object, making sure that you have used the correct user name and password.",
+  ],
+  [
+    'the PowerShell version error',
+    "Import-Module : The version of the loaded PowerShell is '2.0'. The module 'D:\\Program Files\\Common Files\\Microsoft Lync Server 2013\\Modules\\LyncOnlineConnector\\LyncOnlineConnector.psd1' requires a minimum PowerShell version of '3.0' to execute.",
+  ],
+  [
+    'a WinRM failure naming the server',
+    'New-PSSession : [admin0b.online.lync.com] Connecting to remote server admin0b.online.lync.com failed with the following error message : The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration.',
+  ],
+  ['Get-Credential and -Credential $cred', '$cred = Get-Credential\n$session = New-CsOnlineSession -Credential $cred -Verbose\nImport-PSSession $session'],
+  ['-Credential with a colon and a variable', 'Connect-MicrosoftTeams -Credential:$cred'],
+  ['-Credential with a user name', 'Connect-MsolService -Credential admin@contoso.onmicrosoft.com'],
+  ['ConvertTo-SecureString of a variable', 'ConvertTo-SecureString : Cannot bind argument to parameter \'String\' because it is null.\nAt line:1 char:7\n+ $pw = ConvertTo-SecureString $env:SFB_PW -AsPlainText -Force'],
+  ['[pscredential]::new with a SecureString variable', "$cred = [pscredential]::new('admin@contoso.onmicrosoft.com', $securePw)"],
+  ['a prompt for the password', '$password = Read-Host "Password" -AsSecureString'],
+  ['password switches with variables', 'New-MsolUser -UserPrincipalName a@contoso.com -PasswordNeverExpires $true -ForceChangePassword:$false'],
+  ['a documentation placeholder', 'Connect-ExchangeOnline -UserPrincipalName <UPN> -Password <password>'],
+  ['a masked password', "$password = '********'"],
+  [
+    'a WWW-Authenticate challenge',
+    'WWW-Authenticate: Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token", error_description="The access token has expired"',
+  ],
+  ['a Graph paging link', 'GET https://graph.microsoft.com/v1.0/users?$skiptoken=RFNwdAIAAQAAAD8xMjM0NTY3ODkwYWJjZGVm&$top=100'],
+  ['a token response without the token', '{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"passwordPolicies":"DisablePasswordExpiration"}'],
+  ['net use that prompts', 'net use \\\\fs01\\share /user:CONTOSO\\admin *'],
+  ['a URL with a port', 'Invoke-WebRequest : Unable to connect to the remote server https://login.microsoftonline.com:443/common/oauth2/token'],
+  ['$PSVersionTable output', 'PS C:\\Users\\admin> $PSVersionTable.PSVersion\n\nMajor  Minor  Build  Revision\n-----  -----  -----  --------\n5      1      19041  1237'],
+  ['an execution policy error', 'File C:\\Scripts\\Connect-SfB.ps1 cannot be loaded because running scripts is disabled on this system. Set-ExecutionPolicy -ExecutionPolicy Bypass -Scope Process'],
+  ['the current directory', 'PWD=/home/admin'],
+];
+
+describe('redactSecrets', () => {
+  describe('hides secrets as admins paste them', () => {
+    for (const { name, paste, secrets, kinds, keeps = [] } of secretPastes) {
+      it(name, () => {
+        const result = redactSecrets(paste);
+        for (const secret of secrets) assert.ok(!result.text.includes(secret), `"${secret}" survived in:\n${result.text}`);
+        assert.deepEqual(result.kinds, kinds);
+        for (const kept of keeps) assert.ok(result.text.includes(kept), `"${kept}" is missing from:\n${result.text}`);
+      });
+    }
+    it('exercises every kind', () => {
+      const exercised = new Set(secretPastes.flatMap(({ kinds }) => kinds));
+      assert.deepEqual(SecretKind.options.filter((kind) => !exercised.has(kind)), []);
+    });
+  });
+
+  describe('leaves pastes without secrets byte-identical', () => {
+    for (const [name, paste] of harmlessPastes) {
+      it(name, () => assert.deepEqual(redactSecrets(paste), { text: paste, kinds: [] }));
+    }
+  });
+
+  it('finds nothing more the second time', () => {
+    for (const { paste } of secretPastes) {
+      const once = redactSecrets(paste).text;
+      assert.deepEqual(redactSecrets(once), { text: once, kinds: [] });
+    }
+  });
+
+  describe('finishes on 100 KB of adversarial text', () => {
+    const cases: Array<[string, string, { text: string; kinds: SecretKind[] }]> = [
+      ['a parameter with no value, repeated', '-Password '.repeat(10_000), { text: '-Password '.repeat(10_000), kinds: [] }],
+      ['a JWT header that never ends', 'eyJ' + 'a'.repeat(100_000), { text: 'eyJ' + 'a'.repeat(100_000), kinds: [] }],
+      ['an unterminated string', "$password = '" + 'x'.repeat(100_000), { text: `$password = '${REDACTED}`, kinds: ['password'] }],
+      ['quotes only', "'".repeat(100_000), { text: "'".repeat(100_000), kinds: [] }],
+      ['a URL that never reaches its host', 'https://a:' + 'b:'.repeat(50_000), { text: 'https://a:' + 'b:'.repeat(50_000), kinds: [] }],
+      ['Bearer without a token, repeated', 'Bearer '.repeat(15_000), { text: 'Bearer '.repeat(15_000), kinds: [] }],
+      [
+        'a private key of dashes',
+        '-----BEGIN PRIVATE KEY-----' + '-'.repeat(100_000),
+        { text: '-----BEGIN PRIVATE KEY-----' + '-'.repeat(100_000), kinds: [] },
+      ],
+    ];
+    for (const [name, input, expected] of cases) {
+      it(name, () => assert.deepEqual(redactSecrets(input), expected));
+    }
+  });
+});
