@@ -186,7 +186,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   // ---- handlers ------------------------------------------------------------------------------
 
   private async diagnosePaste(context: TurnContext, lang: Lang, text: string): Promise<boolean> {
-    const { text: redacted, kinds } = redactSecrets(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text);
+    const { text: redacted, kinds } = cleanPaste(text);
     const diagnosis = this.deps.matcher.diagnose(redacted);
     const log = this.logFor(context);
     if (text.length > MAX_PASTE_CHARS) await context.sendActivity(t(lang, 'reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) }));
@@ -195,7 +195,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
       await this.sendCard(
         context,
-        renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: toPlainText(redacted), secretKinds: kinds }),
+        renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds }),
       );
       return false;
     }
@@ -204,7 +204,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     log.info('paste diagnosed', { failureMode: mode.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
     const record = await this.remember(context, {
       failureMode: mode.id,
-      redactedText: toPlainText(redacted).slice(0, 4000),
+      redactedText: redacted.slice(0, 4000),
       facts: diagnosis.match.facts,
       candidates: diagnosis.candidates,
       stepsTaken: [],
@@ -293,8 +293,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     if (!this.deps.quietListening || context.activity.conversation?.conversationType !== 'channel' || text.trim() === '') return;
     const data = await this.data(context);
     if (data.quietAnswered) return;
-    const { text: redacted } = redactSecrets(text.slice(0, MAX_PASTE_CHARS));
-    const diagnosis = this.deps.matcher.diagnose(redacted);
+    const diagnosis = this.deps.matcher.diagnose(cleanPaste(text).text);
     if (!diagnosis.match || diagnosis.match.confidence < QUIET_THRESHOLD) return;
     data.quietAnswered = true;
     await this.conversationData.set(context, data);
@@ -318,8 +317,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       },
       helpRequested: (context, lang) => this.sendCard(context, renderHelpCard(lang)),
       textDuringRun: async (context, lang, text) => {
-        const { text: redacted } = redactSecrets(text.slice(0, MAX_PASTE_CHARS));
-        if (!this.deps.matcher.diagnose(redacted).match) return false;
+        if (!this.deps.matcher.diagnose(cleanPaste(text).text).match) return false;
         await context.sendActivity(t(lang, 'reply.guidedEndedByPaste'));
         return this.diagnosePaste(context, lang, text);
       },
@@ -402,6 +400,11 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     await this.conversationData.set(context, data);
     return full;
   }
+}
+
+/** The paste as the user saw it (HTML and entities resolved), cut to MAX_PASTE_CHARS, secrets removed. */
+function cleanPaste(text: string): ReturnType<typeof redactSecrets> {
+  return redactSecrets(toPlainText(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text));
 }
 
 /** Quiet listening answers only matches at least this sure. */

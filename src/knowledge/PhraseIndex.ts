@@ -4,6 +4,8 @@
  */
 export class PhraseIndex {
   private readonly next = new Map<number, number>();
+  /** The root's transitions as a flat table: most characters of a text are read at the root. */
+  private readonly rootNext = new Int32Array(0x10000);
   private readonly fail: number[] = [0];
   /** Phrase id ending at this node, or -1. */
   private readonly output: number[] = [-1];
@@ -30,6 +32,7 @@ export class PhraseIndex {
         this.output.push(-1);
         this.outputLink.push(-1);
         this.next.set(key, child);
+        if (node === 0) this.rootNext[phrase.charCodeAt(i)] = child;
       }
       node = child;
     }
@@ -87,12 +90,12 @@ export class PhraseIndex {
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      let target = this.next.get(PhraseIndex.key(node, code));
+      let target = node === 0 ? undefined : this.next.get(PhraseIndex.key(node, code));
       while (target === undefined && node !== 0) {
         node = this.fail[node] as number;
-        target = this.next.get(PhraseIndex.key(node, code));
+        target = node === 0 ? undefined : this.next.get(PhraseIndex.key(node, code));
       }
-      node = target ?? 0;
+      node = target ?? (this.rootNext[code] as number);
       let hit = (this.output[node] ?? -1) >= 0 ? node : (this.outputLink[node] ?? -1);
       while (hit >= 0) {
         onMatch(this.output[hit] as number, i + 1);

@@ -21,3 +21,4 @@ export function diagnose(text: string): Diagnosis {
   return defaultMatcher().diagnose(text);
 }
 export { searchFailureModes } from './searchFailureModes';
+export { redactSecrets, SecretKind } from './redactSecrets';

@@ -15,9 +15,10 @@ export type SecretKind = z.infer<typeof SecretKind>;
 export const REDACTED = '[REDACTED]';
 
 /*
- * Linear time: every pattern starts with a literal anchor (or a lookbehind that allows one start
- * per token), every quantifier is bounded, and the value part after an anchor always succeeds
- * without backtracking. Values longer than MAX are redacted up to MAX characters.
+ * Linear time: every quantifier is bounded, a pattern can only start at a literal anchor, a quote
+ * or a token boundary, the value after the anchor matches without backtracking, and each rule
+ * resumes after the value it found. A bare value longer than MAX is hidden up to MAX characters;
+ * an unterminated string up to the end of its line.
  */
 const MAX = 4096;
 
@@ -40,7 +41,7 @@ const KV_QUOTED = `[${SQ}][^${SQ}\\r\\n]{0,${MAX}}[${SQ}]?|[${DQ}][^${DQ}\\r\\n]
 const KV_BARE = `[^\\s${SQ}${DQ}$@({\\[<>;&=][^\\s${SQ}${DQ};&<>]{0,${MAX}}`;
 const KV_VALUE = `(?<secret>${KV_QUOTED}|${KV_BARE})`;
 const KV_EQUALS = '[ \\t]{0,8}=[ \\t]{0,8}';
-/** Not a PowerShell variable ($pw = ...) and not part of a longer name. */
+/** Not in a PowerShell variable name: there only a quoted value is a literal (see variable()). */
 const NOT_A_VARIABLE = '(?<!\\$[\\w.:]{0,48})';
 
 const JSON_STRING = `(?<secret>"(?:[^"\\\\\\r\\n]|\\\\[^\\r\\n]){0,${MAX}}"?)`;
@@ -64,7 +65,7 @@ interface SecretRule {
 }
 
 function rule(kind: SecretKind, source: string, keep?: RegExp): SecretRule {
-  return { kind, pattern: new RegExp(source, 'dgi'), ...(keep ? { keep } : {}) };
+  return { kind, pattern: new RegExp(source, 'dgi'), keep };
 }
 
 function parameter(kind: SecretKind, name: string, keep?: RegExp): SecretRule {

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { galleryCards, SCREENSHOT_CARD_ID, writeCardsPreview } from '../../scripts/cardsPreview';
+import { buildGalleryHtml, galleryCards, SCREENSHOT_CARD_ID, writeCardsPreview, type GalleryCard } from '../../scripts/cardsPreview';
 import { defaultKnowledge, LANGS } from '../../src/knowledge';
 
 /** CI installs it the same way: apt-get install -y chromium. */
@@ -90,6 +90,28 @@ describe('card gallery in headless Chromium', function () {
     const section = page.locator(`section[data-card-id="${SCREENSHOT_CARD_ID}"]`);
     assert.ok((await section.locator('.code-block pre').count()) > 0);
     assert.equal(await section.locator('.code-block .code-language').first().textContent(), 'PowerShell');
+  });
+
+  it('reports a card that does not parse as failed, in its section and in the result', async () => {
+    const good = galleryCards().find((c) => c.id === SCREENSHOT_CARD_ID) as GalleryCard;
+    const broken: GalleryCard = { ...good, id: 'broken', card: { ...good.card, body: [{ type: 'Frobnicator' }] } };
+    const file = join(outDir as string, 'broken.html');
+    writeFileSync(file, buildGalleryHtml([good, broken]));
+    const other = await (browser as Browser).newPage();
+    try {
+      await other.goto(pathToFileURL(file).href, { timeout: 30_000 });
+      await other.waitForFunction(() => (globalThis as { __galleryResult?: unknown }).__galleryResult !== undefined, null, { timeout: 30_000 });
+      const brokenResult = await other.evaluate(() => (globalThis as unknown as { __galleryResult: GalleryResult }).__galleryResult);
+      assert.equal(brokenResult.total, 2);
+      assert.equal(brokenResult.ok, 1);
+      assert.deepEqual(brokenResult.failed.map((f) => f.id), ['broken']);
+      assert.match(brokenResult.failed[0]?.error ?? '', /Frobnicator/);
+      const section = other.locator('section[data-card-id="broken"]');
+      assert.equal(await section.getAttribute('data-rendered'), 'error');
+      assert.match((await section.getAttribute('data-error')) ?? '', /Frobnicator/);
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps docs/diagnosis-card.png (UPDATE_SCREENSHOT=1 retakes it)', async () => {

@@ -124,6 +124,7 @@ function eventLine(e: AdaptiveCardsSdk.IValidationEvent): string {
 }
 
 function parseOne(json: unknown, report: ParseReport): void {
+  // Again on every parse: GlobalRegistry.reset() elsewhere would drop it.
   registerCodeBlock();
   const context = new sdk.SerializationContext(TARGET_VERSION);
   const unknown: string[] = [];

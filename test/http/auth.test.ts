@@ -1,0 +1,178 @@
+/*
+ * How a valid token is tested: for real, not stubbed. The test signs its own RS256 JWT with a key
+ * from node:crypto and serves OpenID metadata and a JWKS on a 127.0.0.1 stub. createAdapter passes
+ * no metadata URL to ConfigurationBotFrameworkAuthentication, so the SDK builds its validator from
+ * botframework-connector's AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl; the test
+ * points that constant at the stub before the bot starts and restores it afterwards. Signature,
+ * issuer, audience (the app id), serviceUrl claim and key endorsements are all checked by the SDK.
+ */
+import { strict as assert } from 'node:assert';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthenticationConstants } from 'botframework-connector';
+import { ConfigError, loadConfig } from '../../src/config';
+import { defaultKnowledge } from '../../src/knowledge';
+import type { StartedBot } from '../../src/main';
+import { botClient, cardsOf, diagnosedMode, messageFrom, newConversation, startTestBot, UNREACHABLE_SERVICE_URL, type BotClient } from '../helpers/http';
+
+const APP_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+const APP_PASSWORD = 'fake-secret-not-used-for-anything';
+const CHANNEL_ISSUER = 'https://api.botframework.com';
+const LOGON_FAILED = defaultKnowledge().modes.find((m) => m.id === 'logon-failed')?.errorText ?? '';
+
+const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/** A compact RS256 JWT, encoded by hand. */
+function signJwt(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
+  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }));
+  const payload = base64url(JSON.stringify(claims));
+  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey);
+  return `${header}.${payload}.${base64url(signature)}`;
+}
+
+/** OpenID metadata and a JWKS with one signing key, endorsed for the channels the tests use. */
+async function startOpenIdStub(publicKey: KeyObject, kid: string): Promise<{ server: Server; metadataUrl: string }> {
+  const jwk = publicKey.export({ format: 'jwk' });
+  let base = '';
+  const server = createServer((req, res) => {
+    const send = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === '/.well-known/openidconfiguration') send({ issuer: CHANNEL_ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+    else if (req.url === '/keys') send({ keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams', 'emulator'] }] });
+    else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, metadataUrl: `${base}/.well-known/openidconfiguration` };
+}
+
+describe('authentication over HTTP', function () {
+  describe('with MicrosoftAppId and MicrosoftAppPassword', () => {
+    const kid = `test-key-${randomUUID()}`;
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const originalMetadataUrl = AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl;
+    let stub: Server | undefined;
+    let bot: StartedBot | undefined;
+    let client: BotClient;
+
+    const token = (overrides: Record<string, unknown> = {}, signingKid = kid) => {
+      const now = Math.floor(Date.now() / 1000);
+      return signJwt(privateKey, signingKid, { iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: UNREACHABLE_SERVICE_URL, iat: now, nbf: now - 60, exp: now + 600, ...overrides });
+    };
+    const paste = () => messageFrom(newConversation({ channelId: 'msteams', tenantId: 'contoso' }), LOGON_FAILED);
+
+    before(async () => {
+      const started = await startOpenIdStub(publicKey, kid);
+      stub = started.server;
+      AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl = started.metadataUrl;
+      bot = await startTestBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD });
+      client = botClient(bot.url);
+    });
+    after(async () => {
+      AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl = originalMetadataUrl;
+      await bot?.stop();
+      await new Promise<void>((resolve) => (stub ? stub.close(() => resolve()) : resolve()));
+    });
+
+    it('refuses a request without Authorization with 401', async () => {
+      const reply = await client.post(paste());
+      assert.equal(reply.status, 401);
+      assert.equal(reply.json && (reply.json as { activities?: unknown }).activities, undefined);
+    });
+
+    const refused: Array<[string, () => string]> = [
+      ['a garbage bearer token', () => 'Bearer not-a-jwt-at-all'],
+      ['a token in the wrong scheme', () => `Basic ${token()}`],
+      ['a token for another app id', () => `Bearer ${token({ aud: randomUUID() })}`],
+      ['a token from another issuer', () => `Bearer ${token({ iss: 'https://evil.example' })}`],
+      ['a token for another serviceUrl', () => `Bearer ${token({ serviceurl: 'https://smba.trafficmanager.net/evil/' })}`],
+      ['a token signed with a key the metadata does not list', () => `Bearer ${token({}, 'some-other-key')}`],
+      ['an unsigned token (alg none)', () => `Bearer ${token().split('.').slice(0, 2).join('.')}.`],
+    ];
+    for (const [what, header] of refused) {
+      it(`refuses ${what} with 401`, async () => {
+        const reply = await client.post(paste(), { headers: { authorization: header() } });
+        assert.equal(reply.status, 401, reply.text.slice(0, 200));
+      });
+    }
+
+    it('accepts a token signed by a key in the channel metadata and answers the paste', async () => {
+      const reply = await client.post(paste(), { headers: { authorization: `Bearer ${token()}` } });
+      assert.equal(reply.status, 200, reply.text.slice(0, 200));
+      const activities = (reply.json as { activities: Parameters<typeof cardsOf>[0] }).activities;
+      assert.equal(diagnosedMode(cardsOf(activities)[0]), 'logon-failed');
+    });
+
+    it('still answers /healthz without a token', async () => {
+      assert.equal((await client.healthz()).status, 200);
+    });
+  });
+
+  describe('loadConfig', () => {
+    it('refuses HOST=0.0.0.0 without credentials, naming HOST', () => {
+      assert.throws(
+        () => loadConfig({ HOST: '0.0.0.0' }),
+        (err: unknown) => err instanceof ConfigError && /^HOST\b/.test(err.message),
+      );
+    });
+
+    it('allows HOST=0.0.0.0 without credentials when ALLOW_UNAUTHENTICATED=true', () => {
+      const config = loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' });
+      assert.equal(config.host, '0.0.0.0');
+      assert.equal(config.localMode, true);
+    });
+
+    it('allows HOST=0.0.0.0 with credentials', () => {
+      const config = loadConfig({ HOST: '0.0.0.0', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' });
+      assert.equal(config.localMode, false);
+    });
+
+    it('defaults to 127.0.0.1 without credentials', () => {
+      assert.equal(loadConfig({}).host, '127.0.0.1');
+    });
+
+    for (const port of ['abc', '70000', '-1', '80.5']) {
+      it(`refuses PORT=${port}, naming PORT`, () => {
+        assert.throws(
+          () => loadConfig({ PORT: port }),
+          (err: unknown) => err instanceof ConfigError && /\bPORT\b/.test(err.message),
+        );
+      });
+    }
+  });
+
+  describe('ALLOWED_TENANT_IDS', () => {
+    let bot: StartedBot | undefined;
+    let client: BotClient;
+    before(async () => {
+      bot = await startTestBot({ ALLOWED_TENANT_IDS: 'tenant-a, Tenant-B' });
+      client = botClient(bot.url);
+    });
+    after(async () => {
+      await bot?.stop();
+    });
+
+    it('answers a tenant in the list, whatever its case', async () => {
+      for (const tenantId of ['tenant-a', 'TENANT-B']) {
+        const activities = await client.turn(messageFrom(newConversation({ channelId: 'msteams', tenantId }), LOGON_FAILED));
+        assert.equal(diagnosedMode(cardsOf(activities)[0]), 'logon-failed', tenantId);
+      }
+    });
+
+    it('sends nothing back to a tenant not in the list', async () => {
+      const activities = await client.turn(messageFrom(newConversation({ channelId: 'msteams', tenantId: 'tenant-c' }), LOGON_FAILED));
+      assert.deepEqual(activities, []);
+    });
+
+    it('sends nothing back to an activity with no tenant at all', async () => {
+      const activities = await client.turn(messageFrom(newConversation({ channelId: 'emulator' }), LOGON_FAILED));
+      assert.deepEqual(activities, []);
+    });
+  });
+});
