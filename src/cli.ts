@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { runCli } from './cli/runCli';
 
+// A reader that stops early (| head) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

@@ -23,8 +23,12 @@ export const MATCH_THRESHOLD = 0.6;
 /** Candidates below this are not worth showing. */
 export const CANDIDATE_FLOOR = 0.05;
 
-/** A fragment is this many "units" long: a Latin letter or digit is one, a Hangul or CJK character two. */
-const FRAGMENT_UNITS = 12;
+/**
+ * Fragment lengths in "units" (a Latin letter or digit is one, a Hangul or CJK character two).
+ * Short fragments survive truncation and wrapping; long ones stay specific where a short one also
+ * occurs in a look-alike error ("…concurrent shells for this user…" against "…operations for this user…").
+ */
+const FRAGMENT_UNITS = [12, 24] as const;
 /** Units of evidence that make a match about 63% certain (1 - 1/e). */
 const EVIDENCE_SCALE = 12;
 /** Text shared with a sibling mode (a family's boilerplate) supports a mode that has distinctive text of its own. */
@@ -42,17 +46,50 @@ function unitsOf(code: number): number {
   return isWide(code) ? 2 : 1;
 }
 
-/** Every fragment of FRAGMENT_UNITS units in the compact form of a constant piece of text. */
+/** Every fragment of each length in FRAGMENT_UNITS in the compact form of a constant piece of text. */
 function fragmentsOf(compact: string): string[] {
   const out: string[] = [];
-  for (let start = 0; start < compact.length; start++) {
-    let units = 0;
-    let end = start;
-    while (end < compact.length && units < FRAGMENT_UNITS) units += unitsOf(compact.charCodeAt(end++));
-    if (units < FRAGMENT_UNITS) break;
-    out.push(compact.slice(start, end));
+  for (const size of FRAGMENT_UNITS) {
+    for (let start = 0; start < compact.length; start++) {
+      let units = 0;
+      let end = start;
+      while (end < compact.length && units < size) units += unitsOf(compact.charCodeAt(end++));
+      if (units < size) break;
+      out.push(compact.slice(start, end));
+    }
   }
   return out;
+}
+
+/**
+ * The measure (in units) of a union of intervals that arrive in order of their end; an interval
+ * may reach back over earlier ones, so the tail of the merged list is folded into it.
+ */
+class Coverage {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  total = 0;
+
+  constructor(private readonly prefix: Float64Array) {}
+
+  add(start: number, end: number): void {
+    let s = start;
+    let e = end;
+    while (this.ends.length > 0 && (this.ends[this.ends.length - 1] as number) >= s) {
+      const lastStart = this.starts.pop() as number;
+      const lastEnd = this.ends.pop() as number;
+      this.total -= this.measure(lastStart, lastEnd);
+      s = Math.min(s, lastStart);
+      e = Math.max(e, lastEnd);
+    }
+    this.starts.push(s);
+    this.ends.push(e);
+    this.total += this.measure(s, e);
+  }
+
+  private measure(start: number, end: number): number {
+    return (this.prefix[end] as number) - (this.prefix[start] as number);
+  }
 }
 
 function constantPieces(template: string): string[] {
@@ -120,25 +157,15 @@ export class Matcher {
   private measure(compact: string): Evidence[] {
     const prefix = new Float64Array(compact.length + 1);
     for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
-    const evidence: Evidence[] = this.modes.map(() => ({ unique: 0, shared: 0 }));
-    const uniqueEnd = new Int32Array(this.modes.length);
-    const sharedEnd = new Int32Array(this.modes.length);
+    const unique = this.modes.map(() => new Coverage(prefix));
+    const shared = this.modes.map(() => new Coverage(prefix));
     this.index.scan(compact, (id, end) => {
       const owners = this.owners[id] ?? [];
       const start = end - this.index.phraseLength(id);
-      const isUnique = owners.length === 1;
-      for (const m of owners) {
-        const covered = isUnique ? uniqueEnd : sharedEnd;
-        const from = Math.max(start, covered[m] as number);
-        if (end <= from) continue;
-        const gained = (prefix[end] as number) - (prefix[from] as number);
-        const e = evidence[m] as Evidence;
-        if (isUnique) e.unique += gained;
-        else e.shared += gained;
-        covered[m] = end;
-      }
+      const coverage = owners.length === 1 ? unique : shared;
+      for (const m of owners) (coverage[m] as Coverage).add(start, end);
     });
-    return evidence;
+    return this.modes.map((_, m) => ({ unique: (unique[m] as Coverage).total, shared: (shared[m] as Coverage).total }));
   }
 
   private rank(evidence: readonly Evidence[]): Candidate[] {

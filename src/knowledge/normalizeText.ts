@@ -44,12 +44,33 @@ export function isWide(code: number): boolean {
   return code >= 0x1100 && (code <= 0x11ff || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7af) || (code >= 0xf900 && code <= 0xfaff));
 }
 
-const NOT_WORD_CHAR = /[^\p{L}\p{N}]+/gu;
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+/** Per BMP code unit: 0 not yet known, 1 a letter or digit, 2 anything else. */
+const wordCharTable = new Uint8Array(0x10000);
+
+function isWordCharCode(code: number): boolean {
+  let known = wordCharTable[code] as number;
+  if (known === 0) {
+    // Surrogate halves are dropped: letters outside the BMP do not occur in the texts we match.
+    known = code < 0xd800 || code > 0xdfff ? (WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2) : 2;
+    wordCharTable[code] = known;
+  }
+  return known === 1;
+}
 
 /**
  * The form the matcher compares: lower case, letters and digits only. Without spaces and
  * punctuation, hard wraps (even mid-word), indentation, quoting and odd spacing all vanish.
  */
 export function compactText(plain: string): string {
-  return plain.toLowerCase().replace(NOT_WORD_CHAR, '');
+  const lower = plain.toLowerCase();
+  const codes = new Uint16Array(lower.length);
+  let n = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    if (isWordCharCode(code)) codes[n++] = code;
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += 8192) parts.push(String.fromCharCode(...codes.subarray(i, Math.min(n, i + 8192))));
+  return parts.join('');
 }
