@@ -36,8 +36,11 @@ export const Signature = z
   .object({
     /** BCP-47 language of the text around the English core (e.g. "en", "ko", "de", "ja", "zh-Hans"). */
     lang: z.string().min(2),
-    /** Where the text comes from: "powershell" (as printed), "article-ko" (the translated article), "localized-windows". */
-    source: z.enum(['powershell', 'article', 'localized-windows']),
+    /**
+     * Where the text comes from: "powershell" (as printed), "article" (a translated article),
+     * "localized-windows" (as a non-English Windows prints it), "fragment" (a part people paste alone).
+     */
+    source: z.enum(['powershell', 'article', 'localized-windows', 'fragment']),
     text: z.string().min(10),
   })
   .strict();
