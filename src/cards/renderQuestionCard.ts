@@ -23,7 +23,6 @@ export function renderQuestionCard({ lang, question, flowId, step }: QuestionCar
     answers: question.answers.map((a) => ({ id: a.id, text: a.text[lang], flowId, questionId: question.id })),
     flowId,
     questionId: question.id,
-    canGoBack: step > 1,
     labels: { back: t(lang, 'card.question.back'), restart: t(lang, 'card.question.restart'), cancel: t(lang, 'card.question.cancel') },
   });
 }
