@@ -27,12 +27,13 @@ import { t } from '../knowledge/messages';
 import { redactSecrets } from '../knowledge/redactSecrets';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { DiagnosisStore } from '../storage/DiagnosisStore';
 import type { FeedbackStore } from '../storage/FeedbackStore';
 import { detectLanguage } from '../teams/detectLanguage';
 import { stripMentions } from '../teams/stripMentions';
 import { CardSubmit, GUIDED_VERBS } from './CardSubmit';
 import { MessageExtension } from './MessageExtension';
-import { ConversationData, MAX_REMEMBERED_DIAGNOSES, type DiagnosisRecord } from './DiagnosisRecord';
+import { ConversationData, type DiagnosisRecord } from './DiagnosisRecord';
 import { parseCommand } from './parseCommand';
 import type { RateLimiter } from './RateLimiter';
 
@@ -43,6 +44,7 @@ export interface BotDeps {
   /** Per user and conversation: two people in one thread each get their own guided run. */
   privateState: BotState;
   feedback: FeedbackStore;
+  diagnoses: DiagnosisStore;
   logger: Logger;
   metrics: Metrics;
   rateLimiter: RateLimiter;
@@ -84,6 +86,11 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   /** Runs the turn and saves state exactly once, at its end. */
   async run(context: TurnContext): Promise<void> {
+    if (!this.tenantAllowed(context)) {
+      this.logFor(context).warn('activity from a tenant that is not allowed', { tenantId: this.tenantOf(context) ?? 'none', type: context.activity.type });
+      if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
+      return;
+    }
     const started = process.hrtime.bigint();
     try {
       await super.run(context);
@@ -99,10 +106,6 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   private async routeMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
     const log = this.logFor(context);
-    if (!this.tenantAllowed(context)) {
-      log.warn('activity from a tenant that is not allowed', { tenantId: this.tenantOf(context) ?? 'none' });
-      return;
-    }
     const text = this.messageText(context);
     const isGroup = activity.conversation?.conversationType === 'channel' || activity.conversation?.conversationType === 'groupChat';
     const mentioned = this.botMentioned(context);
@@ -121,7 +124,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       await this.handleSubmit(context, lang);
       return;
     }
-    if (text.trim() === '') {
+    if (toPlainText(text).trim() === '') {
       const hasFile = (activity.attachments ?? []).some((a) => a.contentType !== 'text/html');
       if (hasFile) await context.sendActivity(t(lang, 'reply.askForText'));
       else await this.sendCard(context, renderHelpCard(lang));
@@ -220,7 +223,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   private async recordFeedback(context: TurnContext, lang: Lang, failureMode: FailureModeId, helpful: boolean, diagnosisId?: string): Promise<void> {
     const { activity } = context;
-    const record = diagnosisId ? (await this.recall(context)).find((d) => d.id === diagnosisId) : undefined;
+    const record = await this.recall(context, diagnosisId);
     await this.deps.feedback.record({
       failureMode,
       helpful,
@@ -228,7 +231,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       conversationId: activity.conversation?.id ?? 'unknown',
       userId: activity.from?.aadObjectId ?? activity.from?.id,
       at: this.now().toISOString(),
-      source: record?.source === 'guided' ? 'guided' : 'paste',
+      source: record?.source === 'list' ? undefined : record?.source,
     });
     this.deps.metrics.feedbackGiven(helpful);
     this.logFor(context).info('feedback recorded', { failureMode, helpful });
@@ -245,7 +248,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   }
 
   private async showAlternatives(context: TurnContext, lang: Lang, failureMode: FailureModeId, diagnosisId?: string, fromCard?: FailureModeId[]): Promise<void> {
-    const record = diagnosisId ? (await this.recall(context)).find((d) => d.id === diagnosisId) : undefined;
+    const record = await this.recall(context, diagnosisId);
     const ids = record ? record.candidates.map((c) => c.id) : (fromCard ?? []);
     const others = ids.filter((id) => id !== failureMode).map((id) => this.modeOf(id));
     if (others.length === 0) {
@@ -256,7 +259,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   }
 
   private async prepareSupportRequest(context: TurnContext, lang: Lang, failureMode: FailureModeId, diagnosisId?: string): Promise<void> {
-    const record = diagnosisId ? (await this.recall(context)).find((d) => d.id === diagnosisId) : undefined;
+    const record = await this.recall(context, diagnosisId);
     const card = renderSupportRequestCard({
       lang,
       mode: this.modeOf(failureMode),
@@ -386,18 +389,17 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   private async data(context: TurnContext): Promise<ConversationData> {
     const parsed = ConversationData.safeParse((await this.conversationData.get(context)) ?? {});
-    return parsed.success ? parsed.data : { diagnoses: [] };
+    return parsed.success ? parsed.data : {};
   }
 
-  private async recall(context: TurnContext): Promise<DiagnosisRecord[]> {
-    return (await this.data(context)).diagnoses;
+  private async recall(context: TurnContext, diagnosisId: string | undefined): Promise<DiagnosisRecord | undefined> {
+    if (!diagnosisId) return undefined;
+    return this.deps.diagnoses.load(context.activity.conversation?.id ?? 'unknown', diagnosisId);
   }
 
   private async remember(context: TurnContext, record: Omit<DiagnosisRecord, 'id' | 'at'>): Promise<DiagnosisRecord> {
-    const data = await this.data(context);
     const full: DiagnosisRecord = { ...record, id: randomUUID().slice(0, 12), at: this.now().toISOString() };
-    data.diagnoses = [...data.diagnoses, full].slice(-MAX_REMEMBERED_DIAGNOSES);
-    await this.conversationData.set(context, data);
+    await this.deps.diagnoses.save(context.activity.conversation?.id ?? 'unknown', full);
     return full;
   }
 }

@@ -16,11 +16,7 @@ export const DiagnosisRecord = z.object({
 export type DiagnosisRecord = z.infer<typeof DiagnosisRecord>;
 
 export const ConversationData = z.object({
-  diagnoses: z.array(DiagnosisRecord).default([]),
-  /** Threads the quiet listener has already answered in. */
+  /** The quiet listener has already answered in this thread. */
   quietAnswered: z.boolean().optional(),
 });
 export type ConversationData = z.infer<typeof ConversationData>;
-
-/** Keeps the most recent diagnoses only: state stays small however long the chat runs. */
-export const MAX_REMEMBERED_DIAGNOSES = 5;

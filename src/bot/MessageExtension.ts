@@ -24,7 +24,9 @@ export class MessageExtension {
   ) {}
 
   async submitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    const body = action.messagePayload?.body?.content ?? '';
+    // The action's own "Error text" box wins; left empty, the message the action was started on.
+    const typed = (action.data as { errorText?: unknown } | undefined)?.errorText;
+    const body = typeof typed === 'string' && typed.trim() !== '' ? typed : (action.messagePayload?.body?.content ?? '');
     const lang = this.languageOf(context, body);
     if (action.commandId !== DIAGNOSE_MESSAGE_COMMAND) return errorResponse(this.unknownCommand(lang));
     const { text, kinds } = redactSecrets(toPlainText(body).slice(0, 100 * 1024));

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import { z } from 'zod';
+import { keySegment } from './keySegment';
 
 /** "Did this help?" for one diagnosis. */
 export const FeedbackRecord = z.object({
@@ -20,10 +21,6 @@ export type FeedbackRecord = z.infer<typeof FeedbackRecord>;
 export type Feedback = Omit<FeedbackRecord, 'id' | 'at'> & { at?: string };
 
 const FEEDBACK_PREFIX = 'feedback/';
-/** Keeps keys far below the 1024-character blob name limit even after BlobsStorage encodes them again. */
-const MAX_SEGMENT_LENGTH = 200;
-/** encodeURIComponent throws on these. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export const isFeedbackKey = (key: string): boolean => key.startsWith(FEEDBACK_PREFIX);
 
@@ -42,13 +39,4 @@ export class FeedbackStore {
     await this.storage.write({ [feedbackKey(record)]: { ...record, eTag: '*' } });
     return record;
   }
-}
-
-/** URI-encodes one key segment; a long one is cut and made unique again with its hash. */
-function keySegment(value: string): string {
-  const encoded = encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
-  if (encoded.length <= MAX_SEGMENT_LENGTH) return encoded;
-  const digest = createHash('sha256').update(value).digest('hex');
-  const head = encoded.slice(0, MAX_SEGMENT_LENGTH - digest.length - 1).replace(/%[0-9A-F]?$/, '');
-  return `${head}~${digest}`;
 }

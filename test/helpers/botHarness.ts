@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { TestAdapter, type Activity, type ResourceResponse, type Storage, type StoreItems, type TurnContext } from 'botbuilder';
+import { TestAdapter, type Activity, type Storage, type StoreItems } from 'botbuilder';
 import { createBot, type BotParts, type CreateBotDeps } from '../../src/createBot';
 import { createLogger } from '../../src/logger';
 import { createOnTurnError } from '../../src/onTurnError';
@@ -34,23 +34,15 @@ export class RecordingStorage implements Storage {
   }
 }
 
-/** A TestAdapter that also records the activities the bot updated in place. */
-export class RecordingTestAdapter extends TestAdapter {
-  readonly updated: Partial<Activity>[] = [];
-
-  async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
-    this.updated.push(activity);
-    return super.updateActivity(context, activity);
-  }
-}
-
 export interface HarnessOptions {
   config?: Partial<CreateBotDeps['config']>;
   now?: () => Date;
+  /** The store under the recording decorator; a BoundedMemoryStorage unless given. */
+  storage?: Storage;
 }
 
 export interface BotHarness {
-  adapter: RecordingTestAdapter;
+  adapter: TestAdapter;
   storage: RecordingStorage;
   /** Every line the bot logged, as written (JSON). */
   logLines: string[];
@@ -64,8 +56,8 @@ export interface BotHarness {
 }
 
 /** The real bot from the composition root, behind a TestAdapter, with storage and log in reach. */
-export function createHarness({ config = {}, now }: HarnessOptions = {}): BotHarness {
-  const storage = new RecordingStorage();
+export function createHarness({ config = {}, now, storage: inner }: HarnessOptions = {}): BotHarness {
+  const storage = new RecordingStorage(inner);
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
   const parts = createBot({
@@ -74,7 +66,7 @@ export function createHarness({ config = {}, now }: HarnessOptions = {}): BotHar
     config: { allowedTenantIds: undefined, quietListening: false, rateLimitPerMinute: 0, ...config },
     ...(now ? { now } : {}),
   });
-  const adapter = new RecordingTestAdapter((context) => parts.bot.run(context));
+  const adapter = new TestAdapter((context) => parts.bot.run(context));
   adapter.onTurnError = createOnTurnError(logger, [parts.conversationState, parts.privateState]);
 
   const logged = (level: string) =>
@@ -179,4 +171,16 @@ export function buttonData(card: CardJson, verb: string, title?: string): Record
   const found = submitActions(card).find((a) => a.data['verb'] === verb && (title === undefined || a.title === title));
   assert.ok(found, `no ${verb} button${title ? ` "${title}"` : ''} among ${JSON.stringify(submitActions(card).map((a) => a.title))}`);
   return found.data;
+}
+
+/** What replies say, briefly: a text, or a card's title. For assertion messages. */
+export function describeReplies(replies: readonly Partial<Activity>[]): string {
+  return JSON.stringify(
+    replies.map((r) => {
+      const content = r.attachments?.[0]?.content as CardJson | undefined;
+      const body = content?.['body'];
+      const first = Array.isArray(body) ? (body[0] as { text?: unknown } | undefined)?.text : undefined;
+      return r.type === 'invokeResponse' ? `invokeResponse ${JSON.stringify(r.value).slice(0, 120)}` : (r.text ?? `card "${String(first)}"`);
+    }),
+  );
 }
