@@ -41,7 +41,24 @@ export interface RunningServer {
 export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, version, failureModeIds }: ServerDeps): RunningServer {
   const server = restify.createServer({ name: 'connector-doctor', handleUncaughtExceptions: false });
   let active = 0;
-  server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, requestBodyOnGet: false }));
+  // Bodies are plain JSON: no compressed bodies (a gzip bomb inflates past any size limit) and no
+  // multipart or form parsing (which writes uploads to disk).
+  server.pre((req: Request, res: Response, next: restify.Next) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'identity') {
+      metrics.rejectedRequest('415');
+      res.json(415, { error: 'Compressed request bodies are not accepted.' });
+      return next(false);
+    }
+    return next();
+  });
+  // restify's jsonBodyParser passes its options to its body reader, which enforces maxBodySize (413).
+  const bodyOptions: restify.plugins.JsonBodyParserOptions & { maxBodySize: number; requestBodyOnGet: boolean } = {
+    mapParams: false,
+    maxBodySize: maxBodyBytes,
+    requestBodyOnGet: false,
+  };
+  server.use(restify.plugins.jsonBodyParser(bodyOptions));
 
   server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     metrics.rejectedRequest(String(err.statusCode ?? 500));
