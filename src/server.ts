@@ -5,21 +5,33 @@ import type { ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
-/** The least an activity must have before the adapter sees it. */
+const Account = z.object({ id: z.string().min(1).max(512) }).passthrough();
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The least an activity must have before the adapter sees it: what botbuilder and the bot read without checking. */
 const IncomingActivity = z
   .object({
     type: z.string().min(1).max(64),
     id: z.string().max(512).optional(),
-    channelId: z.string().max(128).optional(),
+    name: z.string().max(256).optional(),
+    channelId: z.string().min(1).max(128),
     serviceUrl: z.string().max(2048).optional(),
+    locale: z.string().max(64).optional(),
     text: z.string().max(1024 * 1024).optional(),
-    from: z.object({ id: z.string().max(512) }).passthrough().optional(),
-    recipient: z.object({ id: z.string().max(512) }).passthrough().optional(),
-    conversation: z.object({ id: z.string().max(1024) }).passthrough().optional(),
-    entities: z.array(z.unknown()).max(64).optional(),
-    attachments: z.array(z.unknown()).max(32).optional(),
+    from: Account,
+    recipient: Account.optional(),
+    conversation: z.object({ id: z.string().min(1).max(1024), tenantId: z.string().max(256).optional() }).passthrough(),
+    entities: z.array(z.object({ type: z.string().max(64) }).passthrough()).max(64).optional(),
+    attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(32).optional(),
+    membersAdded: z.array(Account).max(256).optional(),
+    membersRemoved: z.array(Account).max(256).optional(),
+    channelData: z.object({ tenant: z.object({ id: z.string().max(256).optional() }).passthrough().optional() }).passthrough().optional(),
   })
-  .passthrough();
+  .passthrough()
+  // TeamsActivityHandler reads these without checking.
+  .refine((a) => !(a.channelId === 'msteams' && (a.type === 'messageUpdate' || a.type === 'messageDelete') && a.channelData === undefined), { path: ['channelData'] })
+  .refine((a) => !(a.type === 'invoke' && a.name?.startsWith('composeExtension/') && !isObject(a.value)), { path: ['value'] })
+  .refine((a) => !(a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown } | undefined)?.action)), { path: ['value', 'action'] });
 
 export interface ServerDeps {
   adapter: CloudAdapter;

@@ -1,4 +1,5 @@
 import type { MessagingExtensionAction, MessagingExtensionActionResponse, MessagingExtensionQuery, MessagingExtensionResponse, TurnContext } from 'botbuilder';
+import { z } from 'zod';
 import { asAttachment } from '../cards/expandCard';
 import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
 import { renderNotRecognisedCard } from '../cards/renderNotRecognisedCard';
@@ -9,6 +10,8 @@ import type { Metrics } from '../metrics';
 export const DIAGNOSE_MESSAGE_COMMAND = 'diagnoseMessage';
 export const SEARCH_COMMAND = 'searchFailureModes';
 const MAX_RESULTS = 9;
+/** The search's parameters; a malformed list is an empty search. */
+const SearchParameters = z.array(z.object({ name: z.unknown(), value: z.unknown() }).passthrough()).catch([]);
 
 function errorResponse(text: string): MessagingExtensionResponse {
   return { composeExtension: { type: 'message', text } };
@@ -26,7 +29,8 @@ export class MessageExtension {
   async submitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     // The action's own "Error text" box wins; left empty, the message the action was started on.
     const typed = (action.data as { errorText?: unknown } | undefined)?.errorText;
-    const body = typeof typed === 'string' && typed.trim() !== '' ? typed : (action.messagePayload?.body?.content ?? '');
+    const content: unknown = action.messagePayload?.body?.content;
+    const body = typeof typed === 'string' && typed.trim() !== '' ? typed : typeof content === 'string' ? content : '';
     const lang = this.languageOf(context, body);
     if (action.commandId !== DIAGNOSE_MESSAGE_COMMAND) return errorResponse(this.unknownCommand(lang));
     const { text, kinds } = redactSecrets(toPlainText(body).slice(0, 100 * 1024));
@@ -43,7 +47,7 @@ export class MessageExtension {
   }
 
   async query(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
-    const words = query.parameters?.find((p) => p.name === 'query')?.value;
+    const words = SearchParameters.parse(query.parameters).find((p) => p.name === 'query')?.value;
     const text = typeof words === 'string' ? words : '';
     const lang = this.languageOf(context, text);
     if (query.commandId !== SEARCH_COMMAND) return errorResponse(this.unknownCommand(lang));

@@ -17,10 +17,21 @@ export const MAX_ECHO_CHARS = 3000;
  * expressions: strings in the data (a paste containing "${...}") are inserted as text.
  */
 export function expandCard(template: object, data: object): CardJson {
-  const card = new Template(template).expand({ $root: data }) as CardJson;
+  const card = preparedTemplate(template).expand({ $root: data }) as CardJson;
   const bytes = Buffer.byteLength(JSON.stringify(card));
   if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
   return card;
+}
+
+/** new Template() parses every expression with ANTLR, which costs far more than expanding: once per template. */
+const prepared = new WeakMap<object, Template>();
+function preparedTemplate(template: object): Template {
+  let found = prepared.get(template);
+  if (!found) {
+    found = new Template(template);
+    prepared.set(template, found);
+  }
+  return found;
 }
 
 export function asAttachment(card: CardJson): CardAttachment {

@@ -11,6 +11,7 @@ import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:cryp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthenticationConstants } from 'botframework-connector';
+import sinon from 'sinon';
 import { ConfigError, loadConfig } from '../../src/config';
 import { defaultKnowledge } from '../../src/knowledge';
 import type { StartedBot } from '../../src/main';
@@ -20,6 +21,9 @@ const APP_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const APP_PASSWORD = 'fake-secret-not-used-for-anything';
 const CHANNEL_ISSUER = 'https://api.botframework.com';
 const LOGON_FAILED = defaultKnowledge().modes.find((m) => m.id === 'logon-failed')?.errorText ?? '';
+
+/** The SDK declares its constants read-only; the test swaps one for the duration of a describe. */
+const constants = AuthenticationConstants as { ToBotFromChannelOpenIdMetadataUrl: string };
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -56,26 +60,31 @@ describe('authentication over HTTP', function () {
   describe('with MicrosoftAppId and MicrosoftAppPassword', () => {
     const kid = `test-key-${randomUUID()}`;
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const originalMetadataUrl = AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl;
+    const originalMetadataUrl = constants.ToBotFromChannelOpenIdMetadataUrl;
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     let stub: Server | undefined;
     let bot: StartedBot | undefined;
     let client: BotClient;
 
-    const token = (overrides: Record<string, unknown> = {}, signingKid = kid) => {
+    // JwtTokenExtractor console.errors a token it cannot verify; keep the test output readable.
+    beforeEach(() => sinon.stub(console, 'error'));
+    afterEach(() => sinon.restore());
+
+    const token = (overrides: Record<string, unknown> = {}, signingKid = kid, key = privateKey) => {
       const now = Math.floor(Date.now() / 1000);
-      return signJwt(privateKey, signingKid, { iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: UNREACHABLE_SERVICE_URL, iat: now, nbf: now - 60, exp: now + 600, ...overrides });
+      return signJwt(key, signingKid, { iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: UNREACHABLE_SERVICE_URL, iat: now, nbf: now - 60, exp: now + 600, ...overrides });
     };
     const paste = () => messageFrom(newConversation({ channelId: 'msteams', tenantId: 'contoso' }), LOGON_FAILED);
 
     before(async () => {
       const started = await startOpenIdStub(publicKey, kid);
       stub = started.server;
-      AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl = started.metadataUrl;
+      constants.ToBotFromChannelOpenIdMetadataUrl = started.metadataUrl;
       bot = await startTestBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD });
       client = botClient(bot.url);
     });
     after(async () => {
-      AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl = originalMetadataUrl;
+      constants.ToBotFromChannelOpenIdMetadataUrl = originalMetadataUrl;
       await bot?.stop();
       await new Promise<void>((resolve) => (stub ? stub.close(() => resolve()) : resolve()));
     });
@@ -93,7 +102,10 @@ describe('authentication over HTTP', function () {
       ['a token from another issuer', () => `Bearer ${token({ iss: 'https://evil.example' })}`],
       ['a token for another serviceUrl', () => `Bearer ${token({ serviceurl: 'https://smba.trafficmanager.net/evil/' })}`],
       ['a token signed with a key the metadata does not list', () => `Bearer ${token({}, 'some-other-key')}`],
-      ['an unsigned token (alg none)', () => `Bearer ${token().split('.').slice(0, 2).join('.')}.`],
+      ['an expired token', () => `Bearer ${token({ exp: Math.floor(Date.now() / 1000) - 3600, nbf: Math.floor(Date.now() / 1000) - 7200 })}`],
+      // These two reach jsonwebtoken's verify, whose errors CloudAdapter turns into 500: see the report.
+      ['a token signed by another key under the listed key id', () => `Bearer ${token({}, kid, otherKey)}`],
+      ['an unsigned token (signature stripped)', () => `Bearer ${token().split('.').slice(0, 2).join('.')}.`],
     ];
     for (const [what, header] of refused) {
       it(`refuses ${what} with 401`, async () => {

@@ -1,0 +1,181 @@
+/*
+ * Load bench: the bot against a bare echo bot on the same botbuilder CloudAdapter + restify stack.
+ * Both run as child processes on 127.0.0.1 (memory storage, no rate limit, silent logs); autocannon
+ * drives them from this process. Run with `npm run bench:load`.
+ */
+import { join } from 'node:path';
+import { defaultKnowledge } from '../src/knowledge';
+import { residentBytes, startBotProcess, type BotProcess } from '../test/helpers/botProcess';
+import { repoRoot } from '../test/helpers/fixtures';
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration?: number;
+  amount?: number;
+  timeout?: number;
+  requests: Array<AutocannonRequest & { setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest; onResponse?: (status: number, body: string) => void }>;
+  setupClient?: (client: unknown) => void;
+}
+interface Histogram {
+  average: number;
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface AutocannonResult {
+  requests: Histogram & { total: number; sent: number };
+  latency: Histogram;
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+interface AutocannonInstance {
+  stop(): void;
+}
+type Autocannon = (options: AutocannonOptions, done: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+// autocannon ships no types; the shapes above are the part of its API this bench uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as Autocannon;
+
+const CONNECTIONS = 16;
+const DURATION_S = 10;
+const WARM_UP_S = 3;
+const CONVERSATIONS = 10_000;
+const VOLUME_REQUESTS = 100_000;
+const VOLUME_TIME_LIMIT_MS = 10 * 60_000;
+
+const TARGET_RATIO = 0.8;
+const TARGET_P99_MS = 50;
+const TARGET_RSS_BYTES = 200 * 1024 * 1024;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The nine modes' error texts and some chat, in turn. */
+const TEXTS = [
+  ...defaultKnowledge().modes.map((m) => m.errorText),
+  'help',
+  'list',
+  'hi, is this the bot that helps with Skype Online PowerShell?',
+  'thanks, that fixed it',
+  'New-CsOnlineSession keeps failing for me since this morning, any idea?',
+];
+
+/** Each request a new activity: the next text, and a conversation from the pool. */
+function activityRequests(onResponse?: (status: number, body: string) => void): AutocannonOptions['requests'] {
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/api/messages',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => {
+        const i = n++;
+        const conversation = i % CONVERSATIONS;
+        const body = JSON.stringify({
+          type: 'message',
+          id: `bench-${i}`,
+          timestamp: new Date().toISOString(),
+          channelId: 'msteams',
+          serviceUrl: 'http://127.0.0.1:9',
+          deliveryMode: 'expectReplies',
+          conversation: { id: `bench-conversation-${conversation}`, conversationType: 'personal', tenantId: 'bench-tenant' },
+          from: { id: `bench-user-${conversation}`, name: 'Admin' },
+          recipient: { id: 'connector-doctor', name: 'Connector Doctor' },
+          channelData: { tenant: { id: 'bench-tenant' } },
+          locale: 'en-US',
+          text: TEXTS[i % TEXTS.length],
+        });
+        return { ...request, body };
+      },
+      onResponse,
+    },
+  ];
+}
+
+function drive(url: string, { duration, amount, timeLimitMs }: { duration?: number; amount?: number; timeLimitMs: number }): Promise<{ result: AutocannonResult; badBodies: number }> {
+  let badBodies = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        ...(amount !== undefined ? { amount } : { duration }),
+        timeout: 10,
+        requests: activityRequests((status, body) => {
+          if (status !== 200 || !body.startsWith('{"activities":[{')) badBodies++;
+        }),
+      },
+      (err, result) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve({ result, badBodies });
+      },
+    );
+    // autocannon calls back asynchronously, after this line has run.
+    const timer = setTimeout(() => instance.stop(), timeLimitMs);
+  });
+}
+
+function describeRun(name: string, { result, badBodies }: { result: AutocannonResult; badBodies: number }): void {
+  say(
+    `${name.padEnd(6)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   max ${result.latency.max} ms   ` +
+      `${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${badBodies} without replies`,
+  );
+}
+
+const verdict = (met: boolean, what: string) => say(`${met ? 'MET ' : 'MISS'} ${what}`);
+
+async function main(): Promise<void> {
+  const children: BotProcess[] = [];
+  try {
+    const bot = await startBotProcess({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
+    children.push(bot);
+    const echo = await startBotProcess({}, { script: join(repoRoot(), 'dist', 'bench', 'echoBot.js'), portAsArgument: true });
+    children.push(echo);
+    say(`load bench: ${CONNECTIONS} connections, ${DURATION_S} s each, expectReplies over 127.0.0.1, ${CONVERSATIONS} conversations`);
+
+    await drive(echo.url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
+    await drive(bot.url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
+    const echoRun = await drive(echo.url, { duration: DURATION_S, timeLimitMs: 60_000 });
+    const botRun = await drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000 });
+    describeRun('echo', echoRun);
+    describeRun('bot', botRun);
+    const ratio = botRun.result.requests.average / echoRun.result.requests.average;
+    say(`ratio  ${(ratio * 100).toFixed(1)}% of the echo bot's throughput`);
+
+    say(`volume: ${VOLUME_REQUESTS} messages across ${CONVERSATIONS} conversations to the bot`);
+    const volume = await drive(bot.url, { amount: VOLUME_REQUESTS, timeLimitMs: VOLUME_TIME_LIMIT_MS });
+    describeRun('volume', volume);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rss = await residentBytes(bot.pid);
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    say(`bot resident memory after the volume run: ${mb(rss)} (echo bot: ${mb(await residentBytes(echo.pid))})`);
+
+    verdict(ratio >= TARGET_RATIO, `throughput ratio ${(ratio * 100).toFixed(1)}% (target >= ${TARGET_RATIO * 100}%)`);
+    verdict(botRun.result.latency.p99 < TARGET_P99_MS, `bot p99 ${botRun.result.latency.p99} ms (target < ${TARGET_P99_MS} ms)`);
+    verdict(rss < TARGET_RSS_BYTES, `bot RSS ${mb(rss)} after ${volume.result.requests.total} messages (target < ${mb(TARGET_RSS_BYTES)})`);
+    const clean = [echoRun, botRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
+    verdict(clean, 'every request answered 200 with its replies');
+    verdict(volume.result.requests.total >= VOLUME_REQUESTS, `volume run completed ${volume.result.requests.total} of ${VOLUME_REQUESTS}`);
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`load bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
