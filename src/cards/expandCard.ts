@@ -17,11 +17,29 @@ export const MAX_ECHO_CHARS = 3000;
  * expressions: strings in the data (a paste containing "${...}") are inserted as text.
  */
 export function expandCard(template: object, data: object): CardJson {
-  const card = preparedTemplate(template).expand({ $root: data }) as CardJson;
-  const bytes = Buffer.byteLength(JSON.stringify(card));
-  if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
-  return card;
+  const key = JSON.stringify(data);
+  const perTemplate = expanded.get(template) ?? new Map<string, string>();
+  expanded.set(template, perTemplate);
+  let json = perTemplate.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(preparedTemplate(template).expand({ $root: data }));
+    const bytes = Buffer.byteLength(json);
+    if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
+    if (perTemplate.size >= MAX_EXPANSIONS_PER_TEMPLATE) perTemplate.delete(perTemplate.keys().next().value as string);
+  } else {
+    perTemplate.delete(key);
+  }
+  perTemplate.set(key, json);
+  return JSON.parse(json) as CardJson;
 }
+
+/**
+ * Expansion is a pure function of the template and the data, and costs far more than parsing its
+ * result: the same card (the same error pasted again, help, list) is expanded once. Each template
+ * keeps its most recently used expansions; callers always get a fresh object.
+ */
+const MAX_EXPANSIONS_PER_TEMPLATE = 64;
+const expanded = new WeakMap<object, Map<string, string>>();
 
 /** new Template() parses every expression with ANTLR, which costs far more than expanding: once per template. */
 const prepared = new WeakMap<object, Template>();

@@ -31,11 +31,20 @@ function stepRows(lang: Lang, steps: readonly Step[]) {
   return steps.map((step, i) => ({ number: i + 1, text: step.text[lang], hasCommand: Boolean(step.command), command: step.command ?? '' }));
 }
 
+/** The diagnosis id changes with every card, so it is put on the buttons after expansion. */
+export function withDiagnosisId(card: CardJson, diagnosisId: string): CardJson {
+  const actions = card.actions;
+  if (Array.isArray(actions)) {
+    for (const action of actions as Array<{ data?: Record<string, unknown> }>) if (action.data) action.data.diagnosisId = diagnosisId;
+  }
+  return card;
+}
+
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const { lang, mode, confidence, facts, others, diagnosisId, fromGuided = false, secretKinds = [] } = input;
   const factList = factRows(lang, facts);
   const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
-  return expandCard(template, {
+  const card = expandCard(template, {
     title: mode.title[lang],
     confidenceLabel: t(lang, 'section.confidence'),
     hasConfidence: confidence !== null,
@@ -68,7 +77,6 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
     today: mode.today[lang],
     retiredNote: t(lang, 'retired.note'),
     failureMode: mode.id,
-    diagnosisId,
     hasOthers: otherIds.length > 0,
     otherIds,
     actions: {
@@ -79,4 +87,5 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
       support: t(lang, 'card.action.support'),
     },
   });
+  return withDiagnosisId(card, diagnosisId);
 }
