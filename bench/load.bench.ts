@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { defaultKnowledge } from '../src/knowledge';
+import { NODE_FLAGS } from '../src/runtimeFlags';
 import { residentBytes, startBotProcess, type BotProcess } from '../test/helpers/botProcess';
 import { repoRoot } from '../test/helpers/fixtures';
 
@@ -138,9 +139,9 @@ const verdict = (met: boolean, what: string) => say(`${met ? 'MET ' : 'MISS'} ${
 async function main(): Promise<void> {
   const children: BotProcess[] = [];
   try {
-    const bot = await startBotProcess({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
+    const bot = await startBotProcess({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }, { nodeArgs: NODE_FLAGS });
     children.push(bot);
-    const echo = await startBotProcess({}, { script: join(repoRoot(), 'dist', 'bench', 'echoBot.js'), portAsArgument: true });
+    const echo = await startBotProcess({}, { script: join(repoRoot(), 'dist', 'bench', 'echoBot.js'), portAsArgument: true, nodeArgs: NODE_FLAGS });
     children.push(echo);
     say(`load bench: ${CONNECTIONS} connections, ${DURATION_S} s each, expectReplies over 127.0.0.1, ${CONVERSATIONS} conversations`);
 

@@ -1,7 +1,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
-import type { ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
+import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -96,7 +96,10 @@ export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, vers
     }
     active++;
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      await adapter.process(req, res, (context) => {
+        context.turnState.set(REQUEST_ID_KEY, req.id());
+        return bot.run(context);
+      });
     } catch (err) {
       logger.error('adapter failed', { err });
       if (!res.headersSent) res.json(500, { error: 'internal error' });

@@ -11,7 +11,9 @@ import {
   type StatePropertyAccessor,
   type TurnContext,
 } from 'botbuilder';
-import { DialogSet, type DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from 'botbuilder-dialogs';
+// The package's index also loads every prompt and the Recognizers-Text suites (some 75 MB); the bot uses none.
+import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 import { asAttachment, type CardJson } from '../cards/expandCard';
 import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
 import { renderFeedbackAckCard } from '../cards/renderFeedbackAckCard';
@@ -54,6 +56,9 @@ export interface BotDeps {
   quietListening: boolean;
   now?: () => Date;
 }
+
+/** Where the server puts the HTTP request id, so that the turn's log lines carry it. */
+export const REQUEST_ID_KEY = Symbol('connectorDoctor.requestId');
 
 /** The longest paste the bot reads; the rest is ignored and the user told so. */
 export const MAX_PASTE_CHARS = 100 * 1024;
@@ -374,7 +379,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   private logFor(context: TurnContext): Logger {
     const { activity } = context;
-    return this.deps.logger.child({ activityId: activity.id, conversationId: activity.conversation?.id, channelId: activity.channelId });
+    const requestId = context.turnState.get(REQUEST_ID_KEY) as string | undefined;
+    return this.deps.logger.child({ requestId, activityId: activity.id, conversationId: activity.conversation?.id, channelId: activity.channelId });
   }
 
   private modeOf(id: FailureModeId): FailureMode {

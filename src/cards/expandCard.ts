@@ -17,29 +17,46 @@ export const MAX_ECHO_CHARS = 3000;
  * expressions: strings in the data (a paste containing "${...}") are inserted as text.
  */
 export function expandCard(template: object, data: object): CardJson {
-  const key = JSON.stringify(data);
-  const perTemplate = expanded.get(template) ?? new Map<string, string>();
+  return expandCardCached(template, JSON.stringify(data), () => data);
+}
+
+/**
+ * expandCard for a caller that can name its data with a short key (equal keys, equal data): the
+ * data is only built when that card has not been expanded before.
+ */
+export function expandCardCached(template: object, key: string, buildData: () => object): CardJson {
+  const perTemplate = expanded.get(template) ?? new Map<string, CardJson>();
   expanded.set(template, perTemplate);
-  let json = perTemplate.get(key);
-  if (json === undefined) {
-    json = JSON.stringify(preparedTemplate(template).expand({ $root: data }));
+  let card = perTemplate.get(key);
+  if (card === undefined) {
+    const json = JSON.stringify(preparedTemplate(template).expand({ $root: buildData() }));
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
+    card = deepFreeze(JSON.parse(json) as CardJson);
     if (perTemplate.size >= MAX_EXPANSIONS_PER_TEMPLATE) perTemplate.delete(perTemplate.keys().next().value as string);
   } else {
     perTemplate.delete(key);
   }
-  perTemplate.set(key, json);
-  return JSON.parse(json) as CardJson;
+  perTemplate.set(key, card);
+  return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /**
  * Expansion is a pure function of the template and the data, and costs far more than parsing its
  * result: the same card (the same error pasted again, help, list) is expanded once. Each template
- * keeps its most recently used expansions; callers always get a fresh object.
+ * keeps its most recently used expansions. Cards are shared, so they are frozen: a caller that
+ * needs a variant copies the part it changes.
  */
 const MAX_EXPANSIONS_PER_TEMPLATE = 64;
-const expanded = new WeakMap<object, Map<string, string>>();
+const expanded = new WeakMap<object, Map<string, CardJson>>();
 
 /** new Template() parses every expression with ANTLR, which costs far more than expanding: once per template. */
 const prepared = new WeakMap<object, Template>();

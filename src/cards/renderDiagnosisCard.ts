@@ -1,6 +1,6 @@
 import type { Candidate, Facts, FailureMode, Lang, Step } from '../knowledge';
 import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
-import { expandCard, type CardJson } from './expandCard';
+import { expandCardCached, type CardJson } from './expandCard';
 import template from './templates/diagnosisCard.json';
 
 export interface DiagnosisCardInput {
@@ -31,20 +31,37 @@ function stepRows(lang: Lang, steps: readonly Step[]) {
   return steps.map((step, i) => ({ number: i + 1, text: step.text[lang], hasCommand: Boolean(step.command), command: step.command ?? '' }));
 }
 
-/** The diagnosis id changes with every card, so it is put on the buttons after expansion. */
+/** The diagnosis id changes with every card, so it is put on (copies of) the buttons after expansion. */
 export function withDiagnosisId(card: CardJson, diagnosisId: string): CardJson {
-  const actions = card.actions;
-  if (Array.isArray(actions)) {
-    for (const action of actions as Array<{ data?: Record<string, unknown> }>) if (action.data) action.data.diagnosisId = diagnosisId;
+  const actions = card.actions as Array<{ data?: Record<string, unknown> }> | undefined;
+  if (!Array.isArray(actions)) return card;
+  return { ...card, actions: actions.map((action) => (action.data ? { ...action, data: { ...action.data, diagnosisId } } : action)) };
+}
+
+/** A number per failure-mode object, so that a cached card never outlives the texts it shows. */
+const modeTokens = new WeakMap<FailureMode, number>();
+let nextToken = 1;
+function modeToken(mode: FailureMode): number {
+  let token = modeTokens.get(mode);
+  if (token === undefined) {
+    token = nextToken++;
+    modeTokens.set(mode, token);
   }
-  return card;
+  return token;
 }
 
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const { lang, mode, confidence, facts, others, diagnosisId, fromGuided = false, secretKinds = [] } = input;
-  const factList = factRows(lang, facts);
   const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
-  const card = expandCard(template, {
+  // Everything the card shows follows from these.
+  const key = JSON.stringify([modeToken(mode), lang, confidence, facts, otherIds, fromGuided, secretKinds]);
+  const card = expandCardCached(template, key, () => diagnosisData(input, otherIds));
+  return withDiagnosisId(card, diagnosisId);
+}
+
+function diagnosisData({ lang, mode, confidence, facts, fromGuided = false, secretKinds = [] }: DiagnosisCardInput, otherIds: readonly string[]): object {
+  const factList = factRows(lang, facts);
+  return {
     title: mode.title[lang],
     confidenceLabel: t(lang, 'section.confidence'),
     hasConfidence: confidence !== null,
@@ -86,6 +103,5 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
       guided: t(lang, 'card.action.guided'),
       support: t(lang, 'card.action.support'),
     },
-  });
-  return withDiagnosisId(card, diagnosisId);
+  };
 }

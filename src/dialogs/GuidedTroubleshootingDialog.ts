@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogInstance, DialogTurnResult } from 'botbuilder-dialogs';
+// The package's index also loads every prompt and the Recognizers-Text suites (some 75 MB); these two are all we use.
+import { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
+import { Dialog } from 'botbuilder-dialogs/lib/dialog';
 import { CardSubmit, GUIDED_VERBS, type GuidedSubmit } from '../bot/CardSubmit';
 import { parseCommand } from '../bot/parseCommand';
 import { asAttachment } from '../cards/expandCard';

@@ -1,6 +1,4 @@
-import { BlobServiceClient } from '@azure/storage-blob';
 import type { Storage } from 'botbuilder';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { z } from 'zod';
 import { BoundedMemoryStorage } from './BoundedMemoryStorage';
 import { isFeedbackKey } from './FeedbackStore';
@@ -29,8 +27,11 @@ export async function createStorage(config: StorageConfig): Promise<Storage> {
   switch (config.kind) {
     case 'memory':
       return new BoundedMemoryStorage({ maxEntries: config.maxEntries, idleTtlMs: config.idleTtlMs, keep: isFeedbackKey });
-    case 'blob':
+    case 'blob': {
+      // Loaded only when configured: the Azure SDK costs some 45 MB of memory a bot on memory storage never uses.
+      const [{ BlobServiceClient }, { BlobsStorage }] = await Promise.all([import('@azure/storage-blob'), import('botbuilder-azure-blobs')]);
       await BlobServiceClient.fromConnectionString(config.connectionString).getContainerClient(config.container).createIfNotExists();
       return new BlobsStorage(config.connectionString, config.container);
+    }
   }
 }
