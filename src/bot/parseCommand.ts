@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toPlainText } from '../knowledge';
 
 export const Command = z.enum(['help', 'troubleshoot', 'list', 'cancel', 'restart', 'back']);
 export type Command = z.infer<typeof Command>;
@@ -13,12 +14,12 @@ const WORDS: ReadonlyArray<[Command, readonly string[]]> = [
 ];
 const LOOKUP = new Map<string, Command>(WORDS.flatMap(([command, words]) => words.map((w) => [w, command] as const)));
 
-/** Longer than any command with its surrounding space: a paste, not worth folding. */
-const MAX_COMMAND_LENGTH = 64;
+/** Longer than any command with its surrounding space and markup: a paste, not worth folding. */
+const MAX_COMMAND_LENGTH = 200;
 
 /** An exact command, ignoring case, surrounding space and trailing punctuation; anything else is not a command. */
 export function parseCommand(text: string): Command | undefined {
   if (text.length > MAX_COMMAND_LENGTH) return undefined;
-  const key = text.trim().toLowerCase().replace(/[.!?。！？]+$/u, '').replace(/\s+/g, ' ');
+  const key = toPlainText(text).trim().toLowerCase().replace(/[.!?。！？]+$/u, '').replace(/\s+/g, ' ');
   return LOOKUP.get(key);
 }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from './botProcess';
 
 export interface Azurite {
   connectionString: string;
@@ -139,18 +140,6 @@ function azuriteBlobMain(): string {
 /** Our environment without AZURITE_* settings, which could switch accounts or to a SQL store. */
 function azuriteEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AZURITE_')));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('Could not find a free port'))));
-    });
-  });
 }
 
 async function waitForPort(port: number, exited: Promise<void>, stderr: () => string): Promise<void> {
