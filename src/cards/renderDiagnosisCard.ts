@@ -1,4 +1,4 @@
-import type { Candidate, Facts, FailureMode, Lang, Step } from '../knowledge';
+import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
 import { expandCardCached, type CardJson } from './expandCard';
 import template from './templates/diagnosisCard.json';
@@ -61,7 +61,10 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
 
 function diagnosisData({ lang, mode, confidence, facts, fromGuided = false, secretKinds = [] }: DiagnosisCardInput, otherIds: readonly string[]): object {
   const factList = factRows(lang, facts);
+  const factSummary = summarizeFacts(mode.factSummary?.[lang], facts);
   return {
+    hasFactSummary: factSummary !== undefined,
+    factSummary: factSummary ?? '',
     title: mode.title[lang],
     confidenceLabel: t(lang, 'section.confidence'),
     hasConfidence: confidence !== null,

@@ -1,4 +1,4 @@
-import type { Diagnosis, Facts, FailureMode, Lang, Step } from '../knowledge';
+import { summarizeFacts, type Diagnosis, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
 
 const FACT_KEYS = ['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'] as const;
@@ -29,6 +29,8 @@ export function formatDiagnosis(lang: Lang, diagnosis: Diagnosis, modes: readonl
   }
   lines.push(`${t(lang, 'section.diagnosis')}: ${mode.title[lang]}`);
   lines.push(`${t(lang, 'section.confidence')}: ${confidenceInWords(lang, diagnosis.match.confidence)}`);
+  const summary = summarizeFacts(mode.factSummary?.[lang], diagnosis.match.facts);
+  if (summary) lines.push(summary);
   const facts = factLines(lang, diagnosis.match.facts);
   if (facts.length > 0) lines.push('', `${t(lang, 'section.facts')}:`, ...facts.map((f) => `  ${f}`));
   lines.push('', `${t(lang, 'section.cause')}:`, `  ${mode.cause[lang]}`);

@@ -64,3 +64,15 @@ export function extractFacts(plain: string): Facts {
   if (cmdlet) facts.cmdlet = cmdlet;
   return facts;
 }
+
+/** A mode's fact sentence with the facts filled in, or undefined when one of them is missing. */
+export function summarizeFacts(template: string | undefined, facts: Facts): string | undefined {
+  if (!template) return undefined;
+  let complete = true;
+  const filled = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = (facts as Record<string, string | undefined>)[name];
+    if (value === undefined) complete = false;
+    return value ?? '';
+  });
+  return complete ? filled : undefined;
+}

@@ -3,7 +3,7 @@ import { Matcher, type Diagnosis } from './Matcher';
 
 export * from './schema';
 export * from './Matcher';
-export { extractFacts, Facts } from './extractFacts';
+export { extractFacts, Facts, summarizeFacts } from './extractFacts';
 export { defaultKnowledge, loadKnowledge, KnowledgeError, type KnowledgeBase } from './loadKnowledge';
 export { toPlainText, compactText } from './normalizeText';
 export * from './questionTree';

@@ -77,6 +77,11 @@ export const FailureMode = z
     title: Localized,
     /** One line describing the symptom for lists and search results. */
     summary: Localized,
+    /**
+     * One sentence about this paste, from the facts found in it ("Logon failed for {userPrincipalName}.");
+     * shown only when every fact it names was found.
+     */
+    factSummary: Localized.optional(),
     /** The error exactly as English PowerShell prints it (the article's example values). */
     errorText: z.string().min(10),
     /** The error as the Korean article shows it. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { diagnose, extractFacts } from '../../src/knowledge';
+import { defaultKnowledge, diagnose, extractFacts, Facts, summarizeFacts } from '../../src/knowledge';
 
 describe('extractFacts', () => {
   const cases: Array<[string, string, Record<string, string>]> = [
@@ -36,5 +36,21 @@ describe('extractFacts', () => {
   it('puts the facts on the match', () => {
     const result = diagnose("Get-CsWebTicket : Logon failed for the user 'kenmyer@litwareinc.com'. Please create a new PSCredential object.");
     assert.equal(result.match?.facts.userPrincipalName, 'kenmyer@litwareinc.com');
+  });
+});
+
+describe('summarizeFacts', () => {
+  it('fills the sentence when every fact it names was found', () =>
+    assert.equal(summarizeFacts('Logon failed for {userPrincipalName}.', { userPrincipalName: 'kenmyer@litwareinc.com' }), 'Logon failed for kenmyer@litwareinc.com.'));
+  it('gives nothing when a fact is missing, rather than a sentence with a hole', () =>
+    assert.equal(summarizeFacts('{userPrincipalName} on {remoteServer}', { userPrincipalName: 'a@b.com' }), undefined));
+  it('gives nothing for a mode without a sentence', () => assert.equal(summarizeFacts(undefined, { cmdlet: 'Get-CsWebTicket' }), undefined));
+  it('every fact sentence of the shipped modes names only known facts, in both languages', () => {
+    const known = new Set(Object.keys(Facts.shape));
+    for (const mode of defaultKnowledge().modes) {
+      for (const text of Object.values(mode.factSummary ?? {})) {
+        for (const [, name] of text.matchAll(/\{(\w+)\}/g)) assert.ok(known.has(name as string), `${mode.id}: {${name}}`);
+      }
+    }
   });
 });
