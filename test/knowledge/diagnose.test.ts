@@ -89,3 +89,9 @@ describe('diagnose: confidence and candidates', () => {
     assert.ok(ids.includes('logon-failed') && ids.includes('execution-policy'), JSON.stringify(result.candidates));
   });
 });
+
+describe('diagnose: look-alike errors of other products', () => {
+  for (const { note, text } of defaultKnowledge().background.texts) {
+    it(`abstains on: ${note}`, () => assert.equal(diagnose(text).match, null));
+  }
+});
