@@ -145,8 +145,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       return;
     }
     context.turnState.set(TURN_TEXT_KEY, text);
-    const dc = await this.dialogs.createContext(context);
-    if (dc.activeDialog) {
+    if (await this.guidedRunActive(context)) {
+      const dc = await this.dialogs.createContext(context);
       await dc.continueDialog();
       return;
     }
@@ -281,6 +281,12 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     const mode = this.modeOf(failureMode);
     const record = await this.remember(context, { failureMode, facts: {}, candidates: [], stepsTaken: [], source: 'list' });
     await this.sendCard(context, renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: record.id }));
+  }
+
+  /** Whether this user has a guided run in this conversation; reads without creating state, so a paste writes none. */
+  private async guidedRunActive(context: TurnContext): Promise<boolean> {
+    const state = await this.dialogState.get(context);
+    return (state?.dialogStack?.length ?? 0) > 0;
   }
 
   private async startGuided(context: TurnContext): Promise<void> {

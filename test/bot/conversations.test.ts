@@ -629,7 +629,8 @@ describe('conversations with Connector Doctor', () => {
       const broken = new BoundedMemoryStorage();
       sinon.stub(broken, 'write').rejects(new Error('storage unavailable'));
       h = createHarness({ storage: broken });
-      const replies = await h.say(messageFrom('help'));
+      // A paste writes its diagnosis record; help alone writes nothing.
+      const replies = await h.say(messageFrom(mode('logon-failed').errorText));
       const apology = replies.at(-1)?.text ?? '';
       const ref = /\(reference ([0-9a-f]{8})\)/.exec(apology)?.[1];
       assert.ok(ref, `an apology with a reference: ${apology}`);
