@@ -157,32 +157,38 @@ export class Matcher {
   private measure(compact: string): Evidence[] {
     const prefix = new Float64Array(compact.length + 1);
     for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
-    const unique = this.modes.map(() => new Coverage(prefix));
-    const shared = this.modes.map(() => new Coverage(prefix));
+    // Created on first use: most pastes touch one or two modes.
+    const unique: Array<Coverage | undefined> = new Array(this.modes.length);
+    const shared: Array<Coverage | undefined> = new Array(this.modes.length);
     this.index.scan(compact, (id, end) => {
-      const owners = this.owners[id] ?? [];
+      const owners = this.owners[id] as number[];
       const start = end - this.index.phraseLength(id);
       const coverage = owners.length === 1 ? unique : shared;
-      for (const m of owners) (coverage[m] as Coverage).add(start, end);
+      for (const m of owners) (coverage[m] ??= new Coverage(prefix)).add(start, end);
     });
-    return this.modes.map((_, m) => ({ unique: (unique[m] as Coverage).total, shared: (shared[m] as Coverage).total }));
+    return this.modes.map((_, m) => ({ unique: unique[m]?.total ?? 0, shared: shared[m]?.total ?? 0 }));
   }
 
   private rank(evidence: readonly Evidence[]): Candidate[] {
-    const uniques = evidence.map((e) => e.unique);
-    const candidates = this.modes.map((mode, m) => {
-      const e = evidence[m] as Evidence;
-      const strongestOther = Math.max(0, ...uniques.filter((_, i) => i !== m));
+    // The strongest distinctive evidence of any other mode: the best, or for the best itself the second.
+    let first = 0;
+    let second = 0;
+    for (const e of evidence) {
+      if (e.unique > first) [first, second] = [e.unique, first];
+      else if (e.unique > second) second = e.unique;
+    }
+    const candidates: Candidate[] = [];
+    evidence.forEach((e, m) => {
+      if (e.unique === 0 && e.shared === 0) return;
+      const strongestOther = e.unique === first ? second : first;
       const gate = Math.min(1, Math.max(0, (e.unique - GATE_FROM) / (GATE_FULL - GATE_FROM)));
       const strength = (1 - Math.exp(-(e.unique + SHARED_SUPPORT * e.shared) / EVIDENCE_SCALE)) * gate;
       const purity = e.unique > 0 ? e.unique / (e.unique + strongestOther) : 0;
       const familyHint = FAMILY_HINT_MAX * (1 - Math.exp(-e.shared / FAMILY_HINT_SCALE)) * (strongestOther > 0 ? 0.5 : 1);
-      const score = Math.max(strength * purity * purity, familyHint);
-      return { id: mode.id, confidence: Math.round(Math.min(score, 0.99) * 1000) / 1000 };
+      const confidence = Math.round(Math.min(Math.max(strength * purity * purity, familyHint), 0.99) * 1000) / 1000;
+      if (confidence >= CANDIDATE_FLOOR) candidates.push({ id: (this.modes[m] as FailureMode).id, confidence });
     });
-    return candidates
-      .filter((c) => c.confidence >= CANDIDATE_FLOOR)
-      .sort((a, b) => b.confidence - a.confidence || this.orderOf(a.id) - this.orderOf(b.id));
+    return candidates.sort((a, b) => b.confidence - a.confidence || this.orderOf(a.id) - this.orderOf(b.id));
   }
 
   private orderOf(id: FailureModeId): number {

@@ -64,13 +64,18 @@ function isWordCharCode(code: number): boolean {
  */
 export function compactText(plain: string): string {
   const lower = plain.toLowerCase();
+  if (ASCII_ONLY.test(lower)) return lower.replace(NOT_ASCII_WORD, '');
   const codes = new Uint16Array(lower.length);
   let n = 0;
   for (let i = 0; i < lower.length; i++) {
     const code = lower.charCodeAt(i);
     if (isWordCharCode(code)) codes[n++] = code;
   }
-  const parts: string[] = [];
-  for (let i = 0; i < n; i += 8192) parts.push(String.fromCharCode(...codes.subarray(i, Math.min(n, i + 8192))));
-  return parts.join('');
+  // Node runs on little-endian machines only, so the code units decode as UTF-16LE.
+  return UTF16.decode(codes.subarray(0, n));
 }
+
+const UTF16 = new TextDecoder('utf-16le');
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NOT_ASCII_WORD = /[^a-z0-9]+/g;
