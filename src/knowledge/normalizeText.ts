@@ -77,5 +77,5 @@ export function compactText(plain: string): string {
 
 const UTF16 = new TextDecoder('utf-16le');
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_ONLY = /^[^\u0080-\uffff]*$/;
 const NOT_ASCII_WORD = /[^a-z0-9]+/g;
