@@ -5,10 +5,13 @@ import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBo
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
-const Account = z.object({ id: z.string().min(1).max(512) }).passthrough();
+const Account = z.object({ id: z.string().min(1).max(512) });
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The least an activity must have before the adapter sees it: what botbuilder and the bot read without checking. */
+/**
+ * The least an activity must have before the adapter sees it: what botbuilder and the bot read
+ * without checking. Only checked (the adapter reads the body itself), so unknown keys are not copied.
+ */
 const IncomingActivity = z
   .object({
     type: z.string().min(1).max(64),
@@ -20,14 +23,14 @@ const IncomingActivity = z
     text: z.string().max(1024 * 1024).optional(),
     from: Account,
     recipient: Account.optional(),
-    conversation: z.object({ id: z.string().min(1).max(1024), tenantId: z.string().max(256).optional() }).passthrough(),
-    entities: z.array(z.object({ type: z.string().max(64) }).passthrough()).max(64).optional(),
-    attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(32).optional(),
+    conversation: z.object({ id: z.string().min(1).max(1024), tenantId: z.string().max(256).optional() }),
+    entities: z.array(z.object({ type: z.string().max(64) })).max(64).optional(),
+    attachments: z.array(z.object({ contentType: z.string().max(256) })).max(32).optional(),
     membersAdded: z.array(Account).max(256).optional(),
     membersRemoved: z.array(Account).max(256).optional(),
-    channelData: z.object({ tenant: z.object({ id: z.string().max(256).optional() }).passthrough().optional() }).passthrough().optional(),
+    channelData: z.object({ tenant: z.object({ id: z.string().max(256).optional() }).optional() }).optional(),
+    value: z.unknown(),
   })
-  .passthrough()
   // TeamsActivityHandler reads these without checking.
   .refine((a) => !(a.channelId === 'msteams' && (a.type === 'messageUpdate' || a.type === 'messageDelete') && a.channelData === undefined), { path: ['channelData'] })
   .refine((a) => !(a.type === 'invoke' && a.name?.startsWith('composeExtension/') && !isObject(a.value)), { path: ['value'] })
