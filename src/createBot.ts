@@ -6,7 +6,6 @@ import type { Config } from './config';
 import { defaultMatcher, loadQuestionTree, type Matcher, type QuestionTree } from './knowledge';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
-import { DiagnosisStore } from './storage/DiagnosisStore';
 import { FeedbackStore } from './storage/FeedbackStore';
 
 export interface BotParts {
@@ -37,7 +36,6 @@ export function createBot({ storage, logger, config, matcher = defaultMatcher(),
     conversationState,
     privateState,
     feedback: new FeedbackStore(storage),
-    diagnoses: new DiagnosisStore(storage),
     logger,
     metrics,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),

@@ -1,12 +1,20 @@
 import { z } from 'zod';
+import { SupportContext } from '../cards/SupportContext';
 import { FailureModeId } from '../knowledge';
 
 /** Every card button carries a verb; each verb has one small handler. */
 export const CardSubmit = z.discriminatedUnion('verb', [
-  z.object({ verb: z.literal('feedback'), helpful: z.boolean(), failureMode: FailureModeId, diagnosisId: z.string().max(64).optional() }),
+  z.object({
+    verb: z.literal('feedback'),
+    helpful: z.boolean(),
+    failureMode: FailureModeId,
+    diagnosisId: z.string().max(64).optional(),
+    source: SupportContext.shape.source.optional(),
+    context: SupportContext.optional(),
+  }),
   z.object({ verb: z.literal('alternatives'), failureMode: FailureModeId, diagnosisId: z.string().max(64).optional(), candidates: z.array(FailureModeId).max(9).optional() }),
   z.object({ verb: z.literal('guided'), failureMode: FailureModeId.optional(), diagnosisId: z.string().max(64).optional() }),
-  z.object({ verb: z.literal('supportRequest'), failureMode: FailureModeId, diagnosisId: z.string().max(64).optional() }),
+  z.object({ verb: z.literal('supportRequest'), failureMode: FailureModeId, diagnosisId: z.string().max(64).optional(), context: SupportContext.optional() }),
   z.object({ verb: z.literal('showMode'), failureMode: FailureModeId }),
   z.object({ verb: z.literal('list') }),
   z.object({ verb: z.literal('help') }),

@@ -14,7 +14,7 @@ import {
 import type { DialogState } from 'botbuilder-dialogs';
 // The package's index also loads every prompt and the Recognizers-Text suites (some 75 MB); the bot uses none.
 import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
-import { asAttachment, type CardJson } from '../cards/expandCard';
+import { asAttachment, excerpt, type CardJson } from '../cards/expandCard';
 import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
 import { renderFeedbackAckCard } from '../cards/renderFeedbackAckCard';
 import { renderHelpCard } from '../cards/renderHelpCard';
@@ -23,19 +23,19 @@ import { renderNoneOutcomeCard } from '../cards/renderNoneOutcomeCard';
 import { renderNotRecognisedCard } from '../cards/renderNotRecognisedCard';
 import { renderSupportRequestCard } from '../cards/renderSupportRequestCard';
 import { renderWelcomeCard } from '../cards/renderWelcomeCard';
+import { MAX_CONTEXT_TEXT, type SupportContext } from '../cards/SupportContext';
 import { GUIDED_TROUBLESHOOTING_DIALOG, GuidedTroubleshootingDialog, TURN_TEXT_KEY, type GuidedOutcomes } from '../dialogs/GuidedTroubleshootingDialog';
 import { MATCH_THRESHOLD, toPlainText, type FailureMode, type FailureModeId, type Lang, type Matcher, type QuestionTree } from '../knowledge';
 import { t } from '../knowledge/messages';
 import { redactSecrets } from '../knowledge/redactSecrets';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { DiagnosisStore } from '../storage/DiagnosisStore';
 import type { FeedbackStore } from '../storage/FeedbackStore';
 import { detectLanguage } from '../teams/detectLanguage';
 import { stripMentions } from '../teams/stripMentions';
 import { CardSubmit, GUIDED_VERBS } from './CardSubmit';
 import { MessageExtension } from './MessageExtension';
-import { ConversationData, type DiagnosisRecord } from './DiagnosisRecord';
+import { ConversationData } from './ConversationData';
 import { parseCommand } from './parseCommand';
 import type { RateLimiter } from './RateLimiter';
 
@@ -46,7 +46,6 @@ export interface BotDeps {
   /** Per user and conversation: two people in one thread each get their own guided run. */
   privateState: BotState;
   feedback: FeedbackStore;
-  diagnoses: DiagnosisStore;
   logger: Logger;
   metrics: Metrics;
   rateLimiter: RateLimiter;
@@ -173,13 +172,13 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     }
     switch (submit.verb) {
       case 'feedback':
-        return this.recordFeedback(context, lang, submit.failureMode, submit.helpful, submit.diagnosisId);
+        return this.recordFeedback(context, lang, submit);
       case 'alternatives':
-        return this.showAlternatives(context, lang, submit.failureMode, submit.diagnosisId, submit.candidates);
+        return this.showAlternatives(context, lang, submit.failureMode, submit.candidates);
       case 'guided':
         return this.startGuided(context);
       case 'supportRequest':
-        return this.prepareSupportRequest(context, lang, submit.failureMode, submit.diagnosisId);
+        return this.prepareSupportRequest(context, lang, submit.failureMode, submit.context);
       case 'showMode':
         return this.showMode(context, lang, submit.failureMode);
       case 'list':
@@ -210,25 +209,28 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     const mode = this.modeOf(diagnosis.match.id);
     this.deps.metrics.diagnosed(mode.id);
     log.info('paste diagnosed', { failureMode: mode.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
-    const record = await this.remember(context, {
-      failureMode: mode.id,
-      redactedText: redacted.slice(0, 4000),
-      facts: diagnosis.match.facts,
-      candidates: diagnosis.candidates,
-      stepsTaken: [],
-      source: 'paste',
-    });
+    const supportContext: SupportContext = { source: 'paste', redactedText: excerpt(redacted, MAX_CONTEXT_TEXT), facts: diagnosis.match.facts, stepsTaken: [] };
     const others = diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1);
     await this.sendCard(
       context,
-      renderDiagnosisCard({ lang, mode, confidence: diagnosis.match.confidence, facts: diagnosis.match.facts, others, diagnosisId: record.id, secretKinds: kinds }),
+      renderDiagnosisCard({
+        lang,
+        mode,
+        confidence: diagnosis.match.confidence,
+        facts: diagnosis.match.facts,
+        others,
+        diagnosisId: newDiagnosisId(),
+        context: supportContext,
+        secretKinds: kinds,
+      }),
     );
     return true;
   }
 
-  private async recordFeedback(context: TurnContext, lang: Lang, failureMode: FailureModeId, helpful: boolean, diagnosisId?: string): Promise<void> {
+  private async recordFeedback(context: TurnContext, lang: Lang, submit: Extract<CardSubmit, { verb: 'feedback' }>): Promise<void> {
+    const { failureMode, helpful, diagnosisId, context: supportContext } = submit;
+    const source = submit.source ?? supportContext?.source;
     const { activity } = context;
-    const record = await this.recall(context, diagnosisId);
     await this.deps.feedback.record({
       failureMode,
       helpful,
@@ -236,11 +238,11 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       conversationId: activity.conversation?.id ?? 'unknown',
       userId: activity.from?.aadObjectId ?? activity.from?.id,
       at: this.now().toISOString(),
-      source: record?.source === 'list' ? undefined : record?.source,
+      source: source === 'list' ? undefined : source,
     });
     this.deps.metrics.feedbackGiven(helpful);
     this.logFor(context).info('feedback recorded', { failureMode, helpful });
-    const card = renderFeedbackAckCard(lang, this.modeOf(failureMode), helpful, diagnosisId);
+    const card = renderFeedbackAckCard(lang, this.modeOf(failureMode), helpful, diagnosisId, supportContext);
     if (activity.channelId === 'msteams' && activity.replyToId) {
       try {
         await context.updateActivity({ id: activity.replyToId, type: ActivityTypes.Message, attachments: [asAttachment(card)] });
@@ -252,10 +254,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     await this.sendCard(context, card);
   }
 
-  private async showAlternatives(context: TurnContext, lang: Lang, failureMode: FailureModeId, diagnosisId?: string, fromCard?: FailureModeId[]): Promise<void> {
-    const record = await this.recall(context, diagnosisId);
-    const ids = record ? record.candidates.map((c) => c.id) : (fromCard ?? []);
-    const others = ids.filter((id) => id !== failureMode).map((id) => this.modeOf(id));
+  private async showAlternatives(context: TurnContext, lang: Lang, failureMode: FailureModeId, candidates: readonly FailureModeId[] = []): Promise<void> {
+    const others = candidates.filter((id) => id !== failureMode).map((id) => this.modeOf(id));
     if (others.length === 0) {
       await context.sendActivity(t(lang, 'reply.noAlternatives'));
       return;
@@ -263,14 +263,15 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     await this.sendCard(context, renderListCard(lang, others, t(lang, 'card.list.alternativesIntro')));
   }
 
-  private async prepareSupportRequest(context: TurnContext, lang: Lang, failureMode: FailureModeId, diagnosisId?: string): Promise<void> {
-    const record = await this.recall(context, diagnosisId);
+  private async prepareSupportRequest(context: TurnContext, lang: Lang, failureMode: FailureModeId, supportContext?: SupportContext): Promise<void> {
+    // The context arrives from a card: redacted when it was made, redacted again in case it was crafted.
+    const text = supportContext?.redactedText;
     const card = renderSupportRequestCard({
       lang,
       mode: this.modeOf(failureMode),
-      redactedErrorText: record?.failureMode === failureMode ? record.redactedText : undefined,
-      facts: record?.failureMode === failureMode ? record.facts : {},
-      stepsTried: record?.failureMode === failureMode ? record.stepsTaken : [],
+      redactedErrorText: text === undefined ? undefined : redactSecrets(text).text,
+      facts: supportContext?.facts ?? {},
+      stepsTried: supportContext?.stepsTaken ?? [],
       at: this.now(),
     });
     this.logFor(context).info('support request prepared', { failureMode });
@@ -279,8 +280,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   private async showMode(context: TurnContext, lang: Lang, failureMode: FailureModeId): Promise<void> {
     const mode = this.modeOf(failureMode);
-    const record = await this.remember(context, { failureMode, facts: {}, candidates: [], stepsTaken: [], source: 'list' });
-    await this.sendCard(context, renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: record.id }));
+    const supportContext: SupportContext = { source: 'list', facts: {}, stepsTaken: [] };
+    await this.sendCard(context, renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: supportContext }));
   }
 
   /** Whether this user has a guided run in this conversation; reads without creating state, so a paste writes none. */
@@ -320,10 +321,13 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     return {
       failureModeReached: async (context, lang, failureMode, stepsTaken) => {
         const mode = this.modeOf(failureMode);
-        const record = await this.remember(context, { failureMode, facts: {}, candidates: [], stepsTaken, source: 'guided' });
+        const supportContext: SupportContext = { source: 'guided', facts: {}, stepsTaken };
         this.deps.metrics.diagnosed(failureMode);
         this.logFor(context).info('guided troubleshooting reached a failure mode', { failureMode, steps: stepsTaken.length });
-        await this.sendCard(context, renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: record.id, fromGuided: true }));
+        await this.sendCard(
+          context,
+          renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: supportContext, fromGuided: true }),
+        );
       },
       noneReached: async (context, lang, stepsTaken) => {
         this.logFor(context).info('guided troubleshooting found no documented cause', { steps: stepsTaken.length });
@@ -404,16 +408,11 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     return parsed.success ? parsed.data : {};
   }
 
-  private async recall(context: TurnContext, diagnosisId: string | undefined): Promise<DiagnosisRecord | undefined> {
-    if (!diagnosisId) return undefined;
-    return this.deps.diagnoses.load(context.activity.conversation?.id ?? 'unknown', diagnosisId);
-  }
+}
 
-  private async remember(context: TurnContext, record: Omit<DiagnosisRecord, 'id' | 'at'>): Promise<DiagnosisRecord> {
-    const full: DiagnosisRecord = { ...record, id: randomUUID().slice(0, 12), at: this.now().toISOString() };
-    await this.deps.diagnoses.save(context.activity.conversation?.id ?? 'unknown', full);
-    return full;
-  }
+/** Names one diagnosis in logs and feedback; nothing is stored under it. */
+function newDiagnosisId(): string {
+  return randomUUID().slice(0, 12);
 }
 
 /** The paste as the user saw it (HTML and entities resolved), cut to MAX_PASTE_CHARS, secrets removed. */

@@ -1,6 +1,7 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
 import { expandCardCached, type CardJson } from './expandCard';
+import type { SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
 
 export interface DiagnosisCardInput {
@@ -11,8 +12,10 @@ export interface DiagnosisCardInput {
   facts: Facts;
   /** Other candidates worth offering, best first. */
   others: readonly Candidate[];
-  /** Identifies this diagnosis in conversation state, for the card's buttons. */
+  /** Identifies this diagnosis in logs and feedback. */
   diagnosisId: string;
+  /** Carried by the buttons that lead to a support request. */
+  context?: SupportContext;
   fromGuided?: boolean;
   /** Kinds of secret removed from the paste; non-empty shows the warning. */
   secretKinds?: readonly string[];
@@ -31,11 +34,32 @@ function stepRows(lang: Lang, steps: readonly Step[]) {
   return steps.map((step, i) => ({ number: i + 1, text: step.text[lang], hasCommand: Boolean(step.command), command: step.command ?? '' }));
 }
 
-/** The diagnosis id changes with every card, so it is put on (copies of) the buttons after expansion. */
-export function withDiagnosisId(card: CardJson, diagnosisId: string): CardJson {
+/**
+ * The diagnosis id and the support context change with every card, so they are put on (copies of)
+ * the buttons after expansion: every button gets the id, the feedback buttons where the diagnosis
+ * came from, and the ones that can lead to a support request ("Didn't help", "Prepare a support
+ * request") the whole context.
+ */
+export function withActionData(card: CardJson, diagnosisId: string, context: SupportContext | undefined): CardJson {
   const actions = card.actions as Array<{ data?: Record<string, unknown> }> | undefined;
   if (!Array.isArray(actions)) return card;
-  return { ...card, actions: actions.map((action) => (action.data ? { ...action, data: { ...action.data, diagnosisId } } : action)) };
+  const leadsToSupport = (data: Record<string, unknown>) => data.verb === 'supportRequest' || (data.verb === 'feedback' && data.helpful === false);
+  return {
+    ...card,
+    actions: actions.map((action) =>
+      action.data
+        ? {
+            ...action,
+            data: {
+              ...action.data,
+              diagnosisId,
+              ...(context && action.data.verb === 'feedback' ? { source: context.source } : {}),
+              ...(context && leadsToSupport(action.data) ? { context } : {}),
+            },
+          }
+        : action,
+    ),
+  };
 }
 
 /** A number per failure-mode object, so that a cached card never outlives the texts it shows. */
@@ -51,12 +75,12 @@ function modeToken(mode: FailureMode): number {
 }
 
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
-  const { lang, mode, confidence, facts, others, diagnosisId, fromGuided = false, secretKinds = [] } = input;
+  const { lang, mode, confidence, facts, others, diagnosisId, context, fromGuided = false, secretKinds = [] } = input;
   const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
   // Everything the card shows follows from these.
   const key = JSON.stringify([modeToken(mode), lang, confidence, facts, otherIds, fromGuided, secretKinds]);
   const card = expandCardCached(template, key, () => diagnosisData(input, otherIds));
-  return withDiagnosisId(card, diagnosisId);
+  return withActionData(card, diagnosisId, context);
 }
 
 function diagnosisData({ lang, mode, confidence, facts, fromGuided = false, secretKinds = [] }: DiagnosisCardInput, otherIds: readonly string[]): object {

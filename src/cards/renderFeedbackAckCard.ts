@@ -1,16 +1,18 @@
 import type { FailureMode, Lang } from '../knowledge';
 import { t } from '../knowledge/messages';
 import { expandCard, type CardJson } from './expandCard';
+import { withActionData } from './renderDiagnosisCard';
+import type { SupportContext } from './SupportContext';
 import template from './templates/feedbackAckCard.json';
 
-export function renderFeedbackAckCard(lang: Lang, mode: FailureMode, helpful: boolean, diagnosisId = ''): CardJson {
-  return expandCard(template, {
+export function renderFeedbackAckCard(lang: Lang, mode: FailureMode, helpful: boolean, diagnosisId = '', context?: SupportContext): CardJson {
+  const card = expandCard(template, {
     title: t(lang, 'card.feedback.title'),
     modeTitle: mode.title[lang],
     message: t(lang, helpful ? 'card.feedback.thanksHelpful' : 'card.feedback.thanksNotHelpful'),
     offerMore: !helpful,
     failureMode: mode.id,
-    diagnosisId,
     actions: { guided: t(lang, 'card.action.guided'), support: t(lang, 'card.action.support') },
   });
+  return withActionData(card, diagnosisId, context);
 }

@@ -305,6 +305,25 @@ describe('conversations with Connector Doctor', () => {
 
   describe('support request', () => {
     const m = mode('logon-failed');
+
+    it('works from another instance with empty storage: the button carries what it needs', async () => {
+      const diagnosis = await diagnosisCardFor(h, m.errorText);
+      const elsewhere = createHarness({ now: () => NOW });
+      const replies = await elsewhere.say(cardSubmit(buttonData(diagnosis, 'supportRequest')));
+      const summary = allTextOf(cardOf(replies[0]));
+      assert.ok(summary.includes("Logon failed for the user 'kenmyer@litwareinc.com'"), 'the error text');
+      assert.ok(summary.includes(`${t('en', 'fact.userPrincipalName')}: kenmyer@litwareinc.com`), 'the UPN');
+    });
+
+    it('a crafted context with a secret still gets it removed', async () => {
+      const replies = await h.say(
+        cardSubmit({ verb: 'supportRequest', failureMode: m.id, context: { source: 'paste', redactedText: `${m.errorText}
+$password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
+      );
+      const summary = allTextOf(cardOf(replies[0]));
+      assert.ok(summary.includes('[REDACTED]'));
+      assert.ok(!summary.includes('Crafted1!'));
+    });
     const SECRETS = /Sup3rS3cret!|Hunter2pass/;
     const pastes: Array<[string, string]> = [
       ['as plain text', `$password = 'Sup3rS3cret!'\n$secure = ConvertTo-SecureString "Hunter2pass" -AsPlainText -Force\n${m.errorText}`],
@@ -348,6 +367,8 @@ describe('conversations with Connector Doctor', () => {
             }),
           ),
         );
+        // "Didn't help" carries the context too, and stores a feedback record.
+        await h.adapter.send(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped')))).assertReply(keep(card((c) => assert.equal(titleOf(c), t('en', 'card.feedback.title')))));
         for (const reply of replies) assert.doesNotMatch(JSON.stringify(reply), SECRETS);
         assert.doesNotMatch(h.everythingStored(), SECRETS);
         assert.ok(h.storage.writes.length > 0 && h.logLines.length > 0, 'there was something to search');
@@ -629,8 +650,8 @@ describe('conversations with Connector Doctor', () => {
       const broken = new BoundedMemoryStorage();
       sinon.stub(broken, 'write').rejects(new Error('storage unavailable'));
       h = createHarness({ storage: broken });
-      // A paste writes its diagnosis record; help alone writes nothing.
-      const replies = await h.say(messageFrom(mode('logon-failed').errorText));
+      // Starting guided troubleshooting writes dialog state; a paste or help alone writes nothing.
+      const replies = await h.say(messageFrom('troubleshoot'));
       const apology = replies.at(-1)?.text ?? '';
       const ref = /\(reference ([0-9a-f]{8})\)/.exec(apology)?.[1];
       assert.ok(ref, `an apology with a reference: ${apology}`);

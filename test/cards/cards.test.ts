@@ -232,3 +232,21 @@ function assertOnlyVerbatim(card: CardJson, text: string): void {
     assert.ok(verbatim, `${JSON.stringify(text)} appears in ${site.ownerType ?? 'the card'}.${site.key}`);
   }
 }
+
+describe('the support context on the buttons', () => {
+  const modes = defaultKnowledge().modes;
+  const longPaste = `${'Get-CsWebTicket : Logon failed for the user x@y.com. '.repeat(60)}`.slice(0, 3000);
+  for (const lang of LANGS) {
+    it(`${lang}: rides only on "Didn't help" and "Prepare a support request", and the card stays under 28 KB`, () => {
+      const context = { source: 'paste' as const, redactedText: longPaste, facts: extractFacts(longPaste), stepsTaken: ['a step'] };
+      const card = renderDiagnosisCard({ lang, mode: modes[4] as FailureMode, confidence: 0.9, facts: context.facts, others: [], diagnosisId: 'd-2', context });
+      const withContext = actionsIn(card).filter((a) => (a.data as Record<string, unknown> | undefined)?.['context'] !== undefined);
+      assert.deepEqual(
+        withContext.map((a) => (a.data as Record<string, unknown>)['verb']),
+        ['feedback', 'supportRequest'],
+      );
+      assert.ok(Buffer.byteLength(JSON.stringify(card)) < MAX_CARD_BYTES);
+      assert.deepEqual(parseCard(card), { errors: [], warnings: [] });
+    });
+  }
+});

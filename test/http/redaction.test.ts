@@ -14,6 +14,7 @@ import {
   messageFrom,
   newConversation,
   startTestBot,
+  submitActions,
   visibleText,
   type BotClient,
 } from '../helpers/http';
@@ -206,6 +207,14 @@ describe('secrets in pastes over HTTP (Azurite blob storage)', function () {
       const summary = JSON.stringify(support);
       assert.ok(summary.includes('[REDACTED]'), 'the support request shows where the secret was');
       assertNoSecret('the support request', summary, c.secrets);
+
+      // The buttons carry the redacted paste; "Didn't help" stores a feedback record.
+      assertNoSecret('the diagnosis card and its button data', JSON.stringify(diagnosis), c.secrets);
+      const feedback = submitActions(card).find((a) => a.data['verb'] === 'feedback' && a.data['helpful'] === false);
+      assert.ok(feedback, "a Didn't help button");
+      const ack = await client.turn(cardSubmit(conversation, feedback.data));
+      replies.push(JSON.stringify(ack));
+      assertNoSecret('the feedback acknowledgement', JSON.stringify(ack), c.secrets);
     });
   }
 
@@ -229,7 +238,8 @@ describe('secrets in pastes over HTTP (Azurite blob storage)', function () {
       if (blobs.length > 1_000) break;
     }
     assert.ok(blobs.length >= cases.length, `state was stored (${blobs.length} blobs)`);
-    assert.ok(blobs.some((b) => b.includes('[REDACTED]')), 'the redacted paste is what was stored');
+    // Nothing of a paste is stored at all: the card's buttons carry the redacted text.
+    assert.ok(!blobs.some((b) => b.includes('[REDACTED]') || b.includes('Logon failed for the user')), 'no paste text is stored');
     assertNoSecret('the stored state', blobs.join('\n'), all);
   });
 });
