@@ -73,6 +73,9 @@ class Coverage {
   constructor(private readonly prefix: Float64Array) {}
 
   add(start: number, end: number): void {
+    const last = this.ends.length - 1;
+    // Most fragments lie inside the interval just added (overlapping fragments of one text).
+    if (last >= 0 && start >= (this.starts[last] as number) && end <= (this.ends[last] as number)) return;
     let s = start;
     let e = end;
     while (this.ends.length > 0 && (this.ends[this.ends.length - 1] as number) >= s) {
