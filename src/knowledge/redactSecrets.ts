@@ -62,87 +62,119 @@ interface SecretRule {
   readonly pattern: RegExp;
   /** Values that look like a secret here but are not, such as a user name given to -Credential. */
   readonly keep?: RegExp;
+  /**
+   * Lower-case words of which every match contains at least one: a text (lower-cased) with none
+   * of them cannot match, so the rule is not run. Most pastes contain no secret at all.
+   */
+  readonly triggers: readonly string[];
 }
 
-function rule(kind: SecretKind, source: string, keep?: RegExp): SecretRule {
+/** A rule that only runs on texts containing one of the trigger words. */
+function when(triggers: readonly string[], secretRule: Omit<SecretRule, 'triggers'>): SecretRule {
+  return { ...secretRule, triggers };
+}
+
+function rule(kind: SecretKind, source: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
   return { kind, pattern: new RegExp(source, 'dgi'), keep };
 }
 
-function parameter(kind: SecretKind, name: string, keep?: RegExp): SecretRule {
+function parameter(kind: SecretKind, name: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
   return rule(kind, `(?<![\\w-])-(?:${name})(?![\\w-])${PARAM_SEPARATOR}${PS_VALUE}`, keep);
 }
 
-function variable(kind: SecretKind, word: string, keep?: RegExp): SecretRule {
+function variable(kind: SecretKind, word: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
   return rule(kind, `\\$[\\w.:]{0,48}${word}(?!\\w)[ \\t]{0,16}=[ \\t]{0,16}(?<secret>${PS_QUOTED})`, keep);
 }
 
-function jsonProperty(kind: SecretKind, word: string): SecretRule {
+function jsonProperty(kind: SecretKind, word: string): Omit<SecretRule, 'triggers'> {
   return rule(kind, `"[\\w.-]{0,48}${word}"[ \\t]{0,16}:[ \\t]{0,16}${JSON_STRING}`);
 }
 
-function keyValue(kind: SecretKind, word: string, keep?: RegExp): SecretRule {
+function keyValue(kind: SecretKind, word: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
   return rule(kind, `${NOT_A_VARIABLE}${word}(?!\\w)${KV_EQUALS}${KV_VALUE}`, keep);
 }
 
 /** On overlap the earlier-starting, then longer, then earlier-listed rule names the kind. */
+const PASS = ['pass', 'pwd', 'pw'];
 const RULES: readonly SecretRule[] = [
-  rule(
-    'privateKey',
-    '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY-----(?<secret>(?:[^-]|-(?!----)){0,16384})(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY-----)?',
+  when(
+    ['private key'],
+    rule(
+      'privateKey',
+      '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY-----(?<secret>(?:[^-]|-(?!----)){0,16384})(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY-----)?',
+    ),
   ),
-  rule(
-    'password',
-    '(?<![\\w-])ConvertTo-SecureString(?:[ \\t]{1,16}-(?:AsPlainText|Force)(?::\\$true)?){0,2}[ \\t]{1,16}' +
-      `(?:-String${PARAM_SEPARATOR})?${PS_VALUE}`,
+  when(
+    ['convertto-securestring'],
+    rule(
+      'password',
+      '(?<![\\w-])ConvertTo-SecureString(?:[ \\t]{1,16}-(?:AsPlainText|Force)(?::\\$true)?){0,2}[ \\t]{1,16}' +
+        `(?:-String${PARAM_SEPARATOR})?${PS_VALUE}`,
+    ),
   ),
-  rule(
-    'password',
-    `(?<secret>[${SQ}][^${SQ}\\r\\n]{1,1024}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{1,1024}[${DQ}])[ \\t]{0,16}\\|[ \\t]{0,16}ConvertTo-SecureString`,
+  when(
+    ['convertto-securestring'],
+    rule(
+      'password',
+      `(?<secret>[${SQ}][^${SQ}\\r\\n]{1,1024}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{1,1024}[${DQ}])[ \\t]{0,16}\\|[ \\t]{0,16}ConvertTo-SecureString`,
+    ),
   ),
-  rule(
-    'password',
-    '(?<![\\w-])PSCredential\\]?(?:::new)?[ \\t]{0,16}(?:-ArgumentList[ \\t]{1,16})?\\(?[ \\t]{0,16}' +
-      `(?:[${SQ}][^${SQ}\\r\\n]{0,256}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{0,256}[${DQ}]|\\$[\\w:]{1,64})[ \\t]{0,16},[ \\t]{0,16}(?<secret>${PS_QUOTED})`,
+  when(
+    ['pscredential'],
+    rule(
+      'password',
+      '(?<![\\w-])PSCredential\\]?(?:::new)?[ \\t]{0,16}(?:-ArgumentList[ \\t]{1,16})?\\(?[ \\t]{0,16}' +
+        `(?:[${SQ}][^${SQ}\\r\\n]{0,256}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{0,256}[${DQ}]|\\$[\\w:]{1,64})[ \\t]{0,16},[ \\t]{0,16}(?<secret>${PS_QUOTED})`,
+    ),
   ),
   // PowerShell echoes a plain string given where a SecureString is expected.
-  rule(
-    'password',
-    '(?<!\\w)Cannot convert (?:the |value )"(?<secret>[^"\\r\\n]{1,1024})"(?: value of type "System\\.String")? to type "System\\.Security\\.SecureString"',
+  when(
+    ['securestring'],
+    rule(
+      'password',
+      '(?<!\\w)Cannot convert (?:the |value )"(?<secret>[^"\\r\\n]{1,1024})"(?: value of type "System\\.String")? to type "System\\.Security\\.SecureString"',
+    ),
   ),
   // The bot's own app password, in .env files, appsettings.json and $env: assignments.
-  rule(
-    'clientSecret',
-    `(?<!\\w)(?:MicrosoftAppPassword|MICROSOFT_APP_PASSWORD|(?:SECRET_)?BOT_PASSWORD)[${SQ}${DQ}]?[ \\t]{0,8}[=:][ \\t]{0,8}${KV_VALUE}`,
+  when(
+    ['microsoftapppassword', 'microsoft_app_password', 'bot_password'],
+    rule(
+      'clientSecret',
+      `(?<!\\w)(?:MicrosoftAppPassword|MICROSOFT_APP_PASSWORD|(?:SECRET_)?BOT_PASSWORD)[${SQ}${DQ}]?[ \\t]{0,8}[=:][ \\t]{0,8}${KV_VALUE}`,
+    ),
   ),
   // A token68 followed by '=' and a quote is an auth-param (Bearer authorization_uri="..."), not a token.
-  rule('accessToken', '(?<![\\w-])Bearer[ \\t]{1,16}(?<secret>[\\w.~+/-]{16,16384}(?:={1,4}(?![\\w"])|(?![\\w.~+/=-])))'),
-  rule('accessToken', '(?<![\\w-])(?<secret>eyJ[\\w-]{5,2048}\\.[\\w-]{2,32768}\\.[\\w-]{0,4096})'),
-  parameter('password', '[a-z]{0,40}password'),
-  parameter('password', 'Credential', USER_NAME),
-  parameter('clientSecret', '[a-z]{0,40}secret'),
-  parameter('accessToken', '[a-z]{0,40}AccessTokens?|Token'),
-  variable('password', '(?:password|passwd|pwd|pass|pw)', PATH_LIKE),
-  variable('clientSecret', SECRET_WORD),
-  variable('accessToken', TOKEN_WORD),
-  variable('storageAccountKey', 'AccountKey'),
-  variable('sharedAccessKey', 'SharedAccessKey'),
-  jsonProperty('password', PASSWORD_WORD),
-  jsonProperty('clientSecret', '(?:secret|secretText)'),
-  jsonProperty('accessToken', TOKEN_WORD),
-  keyValue('password', PASSWORD_WORD, PATH_LIKE),
-  keyValue('clientSecret', SECRET_WORD),
-  keyValue('accessToken', TOKEN_WORD),
-  keyValue('storageAccountKey', 'AccountKey'),
-  keyValue('sharedAccessKey', 'SharedAccessKey'),
-  rule('sasSignature', '(?<![\\w-])sig=(?<secret>[^&\\s\'"#;<>]{1,1024})'),
-  rule('password', `(?<![\\w+.-])[a-z][\\w+.-]{1,16}://[^\\s/?#@:'"<>]{1,256}:(?<secret>[^\\s/?#@'"<>]{1,256})@`),
-  rule(
-    'password',
-    '(?<![\\w-])net[ \\t]{1,8}use[ \\t]{1,8}(?:[a-z]:[ \\t]{1,8}|\\*[ \\t]{1,8})?\\\\\\\\\\S{1,256}' +
-      '(?:[ \\t]{1,8}/user:\\S{1,256})?[ \\t]{1,8}(?<secret>[^\\s/*]\\S{0,255})',
+  when(['bearer'], rule('accessToken', '(?<![\\w-])Bearer[ \\t]{1,16}(?<secret>[\\w.~+/-]{16,16384}(?:={1,4}(?![\\w"])|(?![\\w.~+/=-])))')),
+  when(['eyj'], rule('accessToken', '(?<![\\w-])(?<secret>eyJ[\\w-]{5,2048}\\.[\\w-]{2,32768}\\.[\\w-]{0,4096})')),
+  when(['password'], parameter('password', '[a-z]{0,40}password')),
+  when(['credential'], parameter('password', 'Credential', USER_NAME)),
+  when(['secret'], parameter('clientSecret', '[a-z]{0,40}secret')),
+  when(['token'], parameter('accessToken', '[a-z]{0,40}AccessTokens?|Token')),
+  when(PASS, variable('password', '(?:password|passwd|pwd|pass|pw)', PATH_LIKE)),
+  when(['secret'], variable('clientSecret', SECRET_WORD)),
+  when(['token'], variable('accessToken', TOKEN_WORD)),
+  when(['accountkey'], variable('storageAccountKey', 'AccountKey')),
+  when(['sharedaccesskey'], variable('sharedAccessKey', 'SharedAccessKey')),
+  when(PASS, jsonProperty('password', PASSWORD_WORD)),
+  when(['secret'], jsonProperty('clientSecret', '(?:secret|secretText)')),
+  when(['token'], jsonProperty('accessToken', TOKEN_WORD)),
+  when(PASS, keyValue('password', PASSWORD_WORD, PATH_LIKE)),
+  when(['secret'], keyValue('clientSecret', SECRET_WORD)),
+  when(['token'], keyValue('accessToken', TOKEN_WORD)),
+  when(['accountkey'], keyValue('storageAccountKey', 'AccountKey')),
+  when(['sharedaccesskey'], keyValue('sharedAccessKey', 'SharedAccessKey')),
+  when(['sig='], rule('sasSignature', '(?<![\\w-])sig=(?<secret>[^&\\s\'"#;<>]{1,1024})')),
+  when(['://'], rule('password', `(?<![\\w+.-])[a-z][\\w+.-]{1,16}://[^\\s/?#@:'"<>]{1,256}:(?<secret>[^\\s/?#@'"<>]{1,256})@`)),
+  when(
+    ['net'],
+    rule(
+      'password',
+      '(?<![\\w-])net[ \\t]{1,8}use[ \\t]{1,8}(?:[a-z]:[ \\t]{1,8}|\\*[ \\t]{1,8})?\\\\\\\\\\S{1,256}' +
+        '(?:[ \\t]{1,8}/user:\\S{1,256})?[ \\t]{1,8}(?<secret>[^\\s/*]\\S{0,255})',
+    ),
   ),
   // Azure AD client secrets since 2021: three characters, a digit, "Q~", then 31 to 34 more.
-  rule('clientSecret', '(?<![\\w~.-])(?<secret>[\\w~.]{3}\\dQ~[\\w~.-]{31,34})(?![\\w~.-])'),
+  when(['q~'], rule('clientSecret', '(?<![\\w~.-])(?<secret>[\\w~.]{3}\\dQ~[\\w~.-]{31,34})(?![\\w~.-])')),
 ];
 
 const CLOSING_QUOTES: Readonly<Record<string, string>> = {
@@ -194,9 +226,11 @@ function secretSpan(text: string, start: number, end: number, keep: RegExp | und
   return [from, to];
 }
 
-function findSecrets(text: string): Finding[] {
+function findSecrets(text: string, rules: readonly SecretRule[]): Finding[] {
   const found: Finding[] = [];
-  RULES.forEach(({ kind, pattern, keep }, order) => {
+  const lower = text.toLowerCase();
+  rules.forEach(({ kind, pattern, keep, triggers }, order) => {
+    if (triggers.length > 0 && !triggers.some((word) => lower.includes(word))) return;
     const matcher = new RegExp(pattern);
     for (let match = matcher.exec(text); match !== null; match = matcher.exec(text)) {
       const bounds = match.indices?.groups?.['secret'];
@@ -227,7 +261,19 @@ function mergeOverlaps(sorted: readonly Finding[]): Finding[] {
  * Pure, total and linear in the length of the text; redacting twice changes nothing more.
  */
 export function redactSecrets(text: string): { text: string; kinds: SecretKind[] } {
-  const secrets = mergeOverlaps(findSecrets(text));
+  return redactWith(text, RULES);
+}
+
+/** Every rule on every text, without the trigger-word shortcut: the reference the tests compare against. */
+export function redactSecretsWithoutShortcut(text: string): { text: string; kinds: SecretKind[] } {
+  return redactWith(
+    text,
+    RULES.map((r) => ({ ...r, triggers: [] })),
+  );
+}
+
+function redactWith(text: string, rules: readonly SecretRule[]): { text: string; kinds: SecretKind[] } {
+  const secrets = mergeOverlaps(findSecrets(text, rules));
   let redacted = '';
   let copied = 0;
   for (const { start, end } of secrets) {
