@@ -40,6 +40,9 @@ const GATE_FULL = 18;
 const FAMILY_HINT_MAX = 0.3;
 const FAMILY_HINT_SCALE = 60;
 
+/** Only texts with a character from U+1100 up can have two-unit characters. */
+const MAYBE_WIDE = /[\u1100-\uffff]/;
+
 const PLACEHOLDER = /\{(?:path|upn|server|version)\}/g;
 
 function unitsOf(code: number): number {
@@ -70,7 +73,8 @@ class Coverage {
   private readonly ends: number[] = [];
   total = 0;
 
-  constructor(private readonly prefix: Float64Array) {}
+  /** Prefix sums of units, or undefined when every character is one unit (no Hangul or CJK). */
+  constructor(private readonly prefix: Float64Array | undefined) {}
 
   add(start: number, end: number): void {
     const last = this.ends.length - 1;
@@ -91,7 +95,7 @@ class Coverage {
   }
 
   private measure(start: number, end: number): number {
-    return (this.prefix[end] as number) - (this.prefix[start] as number);
+    return this.prefix ? (this.prefix[end] as number) - (this.prefix[start] as number) : end - start;
   }
 }
 
@@ -158,8 +162,11 @@ export class Matcher {
   }
 
   private measure(compact: string): Evidence[] {
-    const prefix = new Float64Array(compact.length + 1);
-    for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
+    let prefix: Float64Array | undefined;
+    if (MAYBE_WIDE.test(compact)) {
+      prefix = new Float64Array(compact.length + 1);
+      for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
+    }
     // Created on first use: most pastes touch one or two modes.
     const unique: Array<Coverage | undefined> = new Array(this.modes.length);
     const shared: Array<Coverage | undefined> = new Array(this.modes.length);
