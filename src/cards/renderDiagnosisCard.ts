@@ -1,5 +1,5 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
-import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
+import { confidenceInWords, factRows, t } from '../knowledge/messages';
 import { expandCardCached, type CardJson } from './expandCard';
 import type { SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
@@ -19,15 +19,6 @@ export interface DiagnosisCardInput {
   fromGuided?: boolean;
   /** Kinds of secret removed from the paste; non-empty shows the warning. */
   secretKinds?: readonly string[];
-}
-
-const FACT_ORDER = ['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'] as const;
-
-export function factRows(lang: Lang, facts: Facts): Array<{ label: string; value: string }> {
-  return FACT_ORDER.flatMap((key) => {
-    const value = facts[key];
-    return value ? [{ label: t(lang, `fact.${key}` as MessageKey), value }] : [];
-  });
 }
 
 function stepRows(lang: Lang, steps: readonly Step[]) {

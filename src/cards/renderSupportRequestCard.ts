@@ -1,7 +1,6 @@
 import type { Facts, FailureMode, Lang } from '../knowledge';
-import { t } from '../knowledge/messages';
+import { factRows, t } from '../knowledge/messages';
 import { excerpt, expandCard, type CardJson } from './expandCard';
-import { factRows } from './renderDiagnosisCard';
 import template from './templates/supportRequestCard.json';
 
 export interface SupportRequestInput {

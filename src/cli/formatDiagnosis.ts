@@ -1,11 +1,6 @@
-import { summarizeFacts, type Diagnosis, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
-import { confidenceInWords, t, type MessageKey } from '../knowledge/messages';
+import { summarizeFacts, type Diagnosis, type FailureMode, type Lang, type Step } from '../knowledge';
+import { confidenceInWords, factRows, t } from '../knowledge/messages';
 
-const FACT_KEYS = ['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'] as const;
-
-export function factLines(lang: Lang, facts: Facts): string[] {
-  return FACT_KEYS.filter((k) => facts[k]).map((k) => `${t(lang, `fact.${k}` as MessageKey)}: ${facts[k]}`);
-}
 
 function steps(lang: Lang, list: readonly Step[]): string[] {
   return list.flatMap((step, i) => [`  ${i + 1}. ${step.text[lang]}`, ...(step.command ? [`       PS> ${step.command}`] : [])]);
@@ -31,8 +26,8 @@ export function formatDiagnosis(lang: Lang, diagnosis: Diagnosis, modes: readonl
   lines.push(`${t(lang, 'section.confidence')}: ${confidenceInWords(lang, diagnosis.match.confidence)}`);
   const summary = summarizeFacts(mode.factSummary?.[lang], diagnosis.match.facts);
   if (summary) lines.push(summary);
-  const facts = factLines(lang, diagnosis.match.facts);
-  if (facts.length > 0) lines.push('', `${t(lang, 'section.facts')}:`, ...facts.map((f) => `  ${f}`));
+  const facts = factRows(lang, diagnosis.match.facts);
+  if (facts.length > 0) lines.push('', `${t(lang, 'section.facts')}:`, ...facts.map((f) => `  ${f.label}: ${f.value}`));
   lines.push('', `${t(lang, 'section.cause')}:`, `  ${mode.cause[lang]}`);
   lines.push('', `${t(lang, 'section.checks')}:`, ...steps(lang, mode.checks));
   lines.push('', `${t(lang, 'section.fix')}:`, ...steps(lang, mode.fix));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import catalog from './data/messages.json';
+import type { Facts } from './extractFacts';
 import { Localized, type Lang } from './schema';
 
 export type MessageKey = keyof typeof catalog;
@@ -30,4 +31,13 @@ export function confidenceInWords(lang: Lang, confidence: number): string {
   const key: MessageKey =
     confidence >= 0.9 ? 'confidence.veryLikely' : confidence >= 0.75 ? 'confidence.likely' : confidence >= 0.6 ? 'confidence.possible' : 'confidence.unlikely';
   return t(lang, key, { percent });
+}
+
+/** Facts in the order people read them, each with its label: for cards, summaries and the CLI. */
+export function factRows(lang: Lang, facts: Facts): Array<{ label: string; value: string }> {
+  const keys = ['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'] as const;
+  return keys.flatMap((key) => {
+    const value = facts[key];
+    return value ? [{ label: t(lang, `fact.${key}`), value }] : [];
+  });
 }
