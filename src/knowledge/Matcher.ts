@@ -119,8 +119,12 @@ interface Evidence {
  */
 export class Matcher {
   private readonly index = new PhraseIndex();
-  /** For each phrase id: the indexes of the modes whose texts contain it. */
-  private readonly owners: number[][] = [];
+  /** For each fragment id: the index of the one mode whose texts contain it, or -1 when several do. */
+  private readonly soleOwner: Int32Array;
+  /** For each fragment id of several modes: their indexes. */
+  private readonly sharedOwners = new Map<number, readonly number[]>();
+  /** For each fragment id: its length in code units. */
+  private readonly fragmentLength: Int32Array;
   readonly modes: readonly FailureMode[];
 
   constructor(knowledge: KnowledgeBase) {
@@ -142,9 +146,16 @@ export class Matcher {
         }
       }
     });
+    this.soleOwner = new Int32Array(ownersByPhrase.size);
+    this.fragmentLength = new Int32Array(ownersByPhrase.size);
     for (const [phrase, owners] of ownersByPhrase) {
       const id = this.index.add(phrase);
-      this.owners[id] = [...owners];
+      this.fragmentLength[id] = phrase.length;
+      if (owners.size === 1) this.soleOwner[id] = [...owners][0] as number;
+      else {
+        this.soleOwner[id] = -1;
+        this.sharedOwners.set(id, [...owners]);
+      }
     }
     this.index.build();
   }
@@ -171,10 +182,10 @@ export class Matcher {
     const unique: Array<Coverage | undefined> = new Array(this.modes.length);
     const shared: Array<Coverage | undefined> = new Array(this.modes.length);
     this.index.scan(compact, (id, end) => {
-      const owners = this.owners[id] as number[];
-      const start = end - this.index.phraseLength(id);
-      const coverage = owners.length === 1 ? unique : shared;
-      for (const m of owners) (coverage[m] ??= new Coverage(prefix)).add(start, end);
+      const start = end - (this.fragmentLength[id] as number);
+      const sole = this.soleOwner[id] as number;
+      if (sole >= 0) (unique[sole] ??= new Coverage(prefix)).add(start, end);
+      else for (const m of this.sharedOwners.get(id) ?? []) (shared[m] ??= new Coverage(prefix)).add(start, end);
     });
     return this.modes.map((_, m) => ({ unique: unique[m]?.total ?? 0, shared: shared[m]?.total ?? 0 }));
   }

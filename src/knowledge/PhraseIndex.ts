@@ -1,62 +1,81 @@
 /**
  * Aho–Corasick automaton over UTF-16 code units: finds every occurrence of every phrase in one
  * left-to-right pass, so matching costs time linear in the text whatever it contains.
+ *
+ * The automaton has tens of thousands of nodes, and a scan reads one or two of them per character,
+ * so it is laid out for the memory cache: after build() each node is four adjacent integers, nodes
+ * along a phrase are neighbours, and a node's first child is stored inline (most nodes have one).
  */
+
 /**
- * Transitions (node, code unit) → child in open addressing over typed arrays: no number boxing and
- * no allocation per lookup, which a Map keyed by node * 65536 + code would cost above 32k nodes.
+ * Transitions (node, code unit) → child by open addressing over one typed array, each slot four
+ * adjacent integers (node, code, child, unused): one cache line per probe, no boxing, no allocation.
  */
 class TransitionTable {
-  private nodes = new Int32Array(1024).fill(-1);
-  private codes = new Uint16Array(1024);
-  private children = new Int32Array(1024);
+  private slots: Int32Array;
   private count = 0;
 
+  constructor(capacity = 1024) {
+    let size = 1024;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size * 4).fill(-1);
+  }
+
   private slot(node: number, code: number): number {
-    const mask = this.nodes.length - 1;
+    const mask = (this.slots.length >> 2) - 1;
     let i = (Math.imul(node, 0x9e3779b1) ^ Math.imul(code, 0x85ebca6b)) & mask;
-    while (this.nodes[i] !== -1 && (this.nodes[i] !== node || this.codes[i] !== code)) i = (i + 1) & mask;
-    return i;
+    for (;;) {
+      const at = this.slots[i << 2] as number;
+      if (at === -1 || (at === node && this.slots[(i << 2) + 1] === code)) return i << 2;
+      i = (i + 1) & mask;
+    }
   }
 
   get(node: number, code: number): number {
-    const i = this.slot(node, code);
-    return this.nodes[i] === -1 ? -1 : (this.children[i] as number);
+    const at = this.slot(node, code);
+    return this.slots[at] === -1 ? -1 : (this.slots[at + 2] as number);
   }
 
   set(node: number, code: number, child: number): void {
-    if ((this.count + 1) * 2 > this.nodes.length) this.grow();
-    const i = this.slot(node, code);
-    if (this.nodes[i] === -1) this.count++;
-    this.nodes[i] = node;
-    this.codes[i] = code;
-    this.children[i] = child;
+    if ((this.count + 1) * 2 > this.slots.length >> 2) this.grow();
+    const at = this.slot(node, code);
+    if (this.slots[at] === -1) this.count++;
+    this.slots[at] = node;
+    this.slots[at + 1] = code;
+    this.slots[at + 2] = child;
   }
 
   *entries(): Generator<[number, number, number]> {
-    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i] !== -1) yield [this.nodes[i] as number, this.codes[i] as number, this.children[i] as number];
+    for (let at = 0; at < this.slots.length; at += 4) if (this.slots[at] !== -1) yield [this.slots[at] as number, this.slots[at + 1] as number, this.slots[at + 2] as number];
   }
 
   private grow(): void {
     const old = [...this.entries()];
-    this.nodes = new Int32Array(this.nodes.length * 2).fill(-1);
-    this.codes = new Uint16Array(this.nodes.length);
-    this.children = new Int32Array(this.nodes.length);
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
     this.count = 0;
     for (const [node, code, child] of old) this.set(node, code, child);
   }
 }
 
+/** Node layout after build(): four integers per node. */
+const FIRST = 0; // the first child's code unit, bit 16 set when the node has more children; -1 for a leaf
+const FIRST_CHILD = 1;
+const FAIL = 2;
+const OUTPUTS = 3; // start of the node's phrase ids in `outputs` (ended by -1), or -1 when none
+const STRIDE = 4;
+const MORE_CHILDREN = 0x10000;
+
 export class PhraseIndex {
-  private readonly next = new TransitionTable();
+  /** Every transition while phrases are added; after build() only those not stored inline. */
+  private next = new TransitionTable();
   /** The root's transitions as a flat table: most characters of a text are read at the root. */
   private readonly rootNext = new Int32Array(0x10000);
-  private readonly fail: number[] = [0];
-  /** Phrase id ending at this node, or -1. */
-  private readonly output: number[] = [-1];
-  /** Nearest node on the fail chain that has an output, or -1. */
-  private readonly outputLink: number[] = [-1];
-  private readonly lengths: number[] = [];
+  /** Phrase id ending at each node, or -1; only while phrases are added. */
+  private ends: number[] = [-1];
+  private lengths: number[] = [];
+  private nodes = new Int32Array(0);
+  private outputs = new Int32Array(0);
+  private phraseLengths = new Int32Array(0);
   private built = false;
 
   /** Adds a phrase and returns its id; adding the same phrase twice returns the first id. */
@@ -68,79 +87,133 @@ export class PhraseIndex {
       const code = phrase.charCodeAt(i);
       let child = this.next.get(node, code);
       if (child < 0) {
-        child = this.fail.length;
-        this.fail.push(0);
-        this.output.push(-1);
-        this.outputLink.push(-1);
+        child = this.ends.length;
+        this.ends.push(-1);
         this.next.set(node, code, child);
         if (node === 0) this.rootNext[code] = child;
       }
       node = child;
     }
-    const existing = this.output[node] ?? -1;
+    const existing = this.ends[node] as number;
     if (existing >= 0) return existing;
     const id = this.lengths.length;
     this.lengths.push(phrase.length);
-    this.output[node] = id;
+    this.ends[node] = id;
     return id;
   }
 
   get size(): number {
-    return this.lengths.length;
+    return this.built ? this.phraseLengths.length : this.lengths.length;
   }
 
   phraseLength(id: number): number {
-    return this.lengths[id] ?? 0;
+    return this.built ? (this.phraseLengths[id] ?? 0) : (this.lengths[id] ?? 0);
   }
 
   build(): this {
-    const children = new Map<number, Array<[number, number]>>();
-    for (const [parent, code, child] of this.next.entries()) {
-      const list = children.get(parent);
-      if (list) list.push([code, child]);
-      else children.set(parent, [[code, child]]);
+    if (this.built) return this;
+    const count = this.ends.length;
+    const children: Array<Array<[number, number]>> = Array.from({ length: count }, () => []);
+    let extraCount = 0;
+    for (const [parent, code, child] of this.next.entries()) (children[parent] as Array<[number, number]>).push([code, child]);
+    const nodes = new Int32Array(count * STRIDE).fill(-1);
+    for (let node = 0; node < count; node++) {
+      const list = children[node] as Array<[number, number]>;
+      // Inline the child created first: it continues the phrase that created this node.
+      list.sort((a, b) => a[1] - b[1]);
+      const first = list[0];
+      if (!first) continue;
+      nodes[node * STRIDE + FIRST] = first[0] | (list.length > 1 ? MORE_CHILDREN : 0);
+      nodes[node * STRIDE + FIRST_CHILD] = first[1];
+      extraCount += list.length - 1;
     }
+    const extra = new TransitionTable(extraCount);
+    children.forEach((list, node) => list.slice(1).forEach(([code, child]) => extra.set(node, code, child)));
+    this.next = extra;
+    this.nodes = nodes;
+
+    // Fail links breadth first; each node's outputs are its own phrase, then its fail node's outputs.
+    const fail = new Int32Array(count);
+    const outputLists: number[][] = new Array(count);
+    outputLists[0] = [];
     const queue: number[] = [];
-    for (const [, child] of children.get(0) ?? []) {
-      this.fail[child] = 0;
-      queue.push(child);
-    }
+    for (const [, child] of children[0] ?? []) queue.push(child);
     for (let head = 0; head < queue.length; head++) {
       const node = queue[head] as number;
-      for (const [code, child] of children.get(node) ?? []) {
-        let f = this.fail[node] as number;
-        let target = this.next.get(f, code);
+      for (const [code, child] of children[node] ?? []) {
+        let f = fail[node] as number;
+        let target = this.transition(f, code);
         while (target < 0 && f !== 0) {
-          f = this.fail[f] as number;
-          target = this.next.get(f, code);
+          f = fail[f] as number;
+          target = this.transition(f, code);
         }
-        const failTo = target >= 0 && target !== child ? target : 0;
-        this.fail[child] = failTo;
-        this.outputLink[child] = (this.output[failTo] ?? -1) >= 0 ? failTo : (this.outputLink[failTo] ?? -1);
+        fail[child] = target >= 0 && target !== child ? target : 0;
         queue.push(child);
       }
     }
+    // Parents come before children in the queue, and fail nodes are shallower: their lists are ready.
+    const flat: number[] = [];
+    for (const node of queue) {
+      const own = this.ends[node] as number;
+      const inherited = outputLists[fail[node] as number] ?? [];
+      const list = own >= 0 ? [own, ...inherited] : inherited;
+      outputLists[node] = list;
+      nodes[node * STRIDE + FAIL] = fail[node] as number;
+      if (list.length > 0) {
+        nodes[node * STRIDE + OUTPUTS] = flat.length;
+        flat.push(...list, -1);
+      }
+    }
+    nodes[FAIL] = 0;
+    this.outputs = Int32Array.from(flat);
+    this.phraseLengths = Int32Array.from(this.lengths);
+    this.ends = [];
+    this.lengths = [];
     this.built = true;
     return this;
+  }
+
+  /** The child of node for code, or -1; only after build(). */
+  private transition(node: number, code: number): number {
+    if (node === 0) return (this.rootNext[code] as number) || -1;
+    const first = this.nodes[node * STRIDE + FIRST] as number;
+    if (first < 0) return -1;
+    if ((first & 0xffff) === code) return this.nodes[node * STRIDE + FIRST_CHILD] as number;
+    return first & MORE_CHILDREN ? this.next.get(node, code) : -1;
   }
 
   /** Calls onMatch(phraseId, endIndexExclusive) for every occurrence, in order of end position. */
   scan(text: string, onMatch: (phraseId: number, end: number) => void): void {
     if (!this.built) throw new Error('PhraseIndex: scan before build');
+    const { nodes, outputs, rootNext } = this;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      let target = node === 0 ? -1 : this.next.get(node, code);
-      while (target < 0 && node !== 0) {
-        node = this.fail[node] as number;
-        target = node === 0 ? -1 : this.next.get(node, code);
+      for (;;) {
+        if (node === 0) {
+          node = rootNext[code] as number;
+          break;
+        }
+        const base = node * STRIDE;
+        const first = nodes[base + FIRST] as number;
+        if (first >= 0) {
+          if ((first & 0xffff) === code) {
+            node = nodes[base + FIRST_CHILD] as number;
+            break;
+          }
+          if (first & MORE_CHILDREN) {
+            const target = this.next.get(node, code);
+            if (target >= 0) {
+              node = target;
+              break;
+            }
+          }
+        }
+        node = nodes[base + FAIL] as number;
       }
-      node = target >= 0 ? target : (this.rootNext[code] as number);
-      let hit = (this.output[node] ?? -1) >= 0 ? node : (this.outputLink[node] ?? -1);
-      while (hit >= 0) {
-        onMatch(this.output[hit] as number, i + 1);
-        hit = this.outputLink[hit] ?? -1;
-      }
+      let at = nodes[node * STRIDE + OUTPUTS] as number;
+      if (at < 0) continue;
+      for (let id = outputs[at] as number; id >= 0; id = outputs[++at] as number) onMatch(id, i + 1);
     }
   }
 }
