@@ -1,5 +1,4 @@
-import { ConversationState, type Storage } from 'botbuilder';
-import { PrivateConversationState } from 'botbuilder';
+import type { BotState, Storage } from 'botbuilder';
 import { ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
 import { RateLimiter } from './bot/RateLimiter';
 import type { Config } from './config';
@@ -7,11 +6,12 @@ import { defaultMatcher, loadQuestionTree, type Matcher, type QuestionTree } fro
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
 import { FeedbackStore } from './storage/FeedbackStore';
+import { JsonChangeConversationState, JsonChangePrivateConversationState } from './storage/jsonChangeState';
 
 export interface BotParts {
   bot: ConnectorDoctorBot;
-  conversationState: ConversationState;
-  privateState: PrivateConversationState;
+  conversationState: BotState;
+  privateState: BotState;
   metrics: Metrics;
   matcher: Matcher;
 }
@@ -28,8 +28,8 @@ export interface CreateBotDeps {
 
 /** The composition root of the bot: everything it needs, passed in, so tests build it without a port. */
 export function createBot({ storage, logger, config, matcher = defaultMatcher(), tree = loadQuestionTree(), metrics = new Metrics(), now }: CreateBotDeps): BotParts {
-  const conversationState = new ConversationState(storage);
-  const privateState = new PrivateConversationState(storage);
+  const conversationState = new JsonChangeConversationState(storage);
+  const privateState = new JsonChangePrivateConversationState(storage);
   const bot = new ConnectorDoctorBot({
     matcher,
     tree,
