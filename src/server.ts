@@ -4,6 +4,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 // several times faster than zod 3, which the rest of the code base uses.
 import { z } from 'zod/v4';
 import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
+import { stringifyJson } from './cards/cardJson';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -38,6 +39,16 @@ const IncomingActivity = z
   .refine((a) => !(a.type === 'invoke' && a.name?.startsWith('composeExtension/') && !isObject(a.value)), { path: ['value'] })
   .refine((a) => !(a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown } | undefined)?.action)), { path: ['value', 'action'] });
 
+/**
+ * restify's JSON formatter, except that a reply's cards are serialized with the JSON remembered
+ * when they were expanded (see cardJson): the same text, without serializing the card every time.
+ */
+function formatJson(_req: Request, res: Response, body: unknown): string {
+  const data = (body === undefined ? undefined : stringifyJson(body)) ?? 'null';
+  res.setHeader('Content-Length', Buffer.byteLength(data));
+  return data;
+}
+
 export interface ServerDeps {
   adapter: CloudAdapter;
   bot: ConnectorDoctorBot;
@@ -56,7 +67,11 @@ export interface RunningServer {
 
 /** restify wiring only: routes, body limits, and the shape check in front of the adapter. */
 export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, version, failureModeIds }: ServerDeps): RunningServer {
-  const server = restify.createServer({ name: 'connector-doctor', handleUncaughtExceptions: false });
+  const server = restify.createServer({
+    name: 'connector-doctor',
+    handleUncaughtExceptions: false,
+    formatters: { 'application/json': formatJson },
+  });
   let active = 0;
   // Bodies are plain JSON: no compressed bodies (a gzip bomb inflates past any size limit) and no
   // multipart or form parsing (which writes uploads to disk).

@@ -1,4 +1,5 @@
 import { Template } from 'adaptivecards-templating';
+import { rememberJson } from './cardJson';
 
 export type CardJson = Record<string, unknown>;
 
@@ -33,6 +34,7 @@ export function expandCardCached(template: object, key: string, buildData: () =>
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
     card = deepFreeze(JSON.parse(json) as CardJson);
+    rememberJson(card);
     if (perTemplate.size >= MAX_EXPANSIONS_PER_TEMPLATE) perTemplate.delete(perTemplate.keys().next().value as string);
   } else {
     perTemplate.delete(key);

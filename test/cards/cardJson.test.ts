@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { rememberJson, stringifyJson } from '../../src/cards/cardJson';
+import { renderDiagnosisCard } from '../../src/cards/renderDiagnosisCard';
+import { renderHelpCard } from '../../src/cards/renderHelpCard';
+import { asAttachment } from '../../src/cards/expandCard';
+import { defaultMatcher } from '../../src/knowledge';
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A reply as CloudAdapter answers expectReplies: {activities: [...]} with cards as attachments. */
+function reply(...cards: Array<Record<string, unknown>>): unknown {
+  return {
+    activities: cards.map((card, i) => ({
+      type: 'message',
+      id: `reply-${i}`,
+      attachments: [asAttachment(card)],
+      channelId: 'msteams',
+      conversation: { id: 'c' },
+      from: { id: 'bot' },
+      recipient: { id: 'u' },
+      replyToId: 'a1',
+      text: undefined,
+      localTimestamp: new Date(Date.UTC(2026, 10, 26)),
+    })),
+  };
+}
+
+describe('cardJson: JSON for replies that reuses remembered card parts', () => {
+  it('gives exactly what JSON.stringify gives for replies with real cards, and reuses the remembered body', () => {
+    const mode = defaultMatcher().modes[0];
+    assert.ok(mode);
+    const diagnosis = renderDiagnosisCard({ lang: 'en', mode, confidence: 0.9, facts: {}, others: [], diagnosisId: 'd-1', context: { source: 'paste', redactedText: 'Logon failed "quoted" \u2028 한국어', facts: {}, stepsTaken: [] } });
+    const help = renderHelpCard('ko');
+    const body = reply(diagnosis, help);
+    assert.equal(stringifyJson(body), JSON.stringify(body));
+
+  });
+
+  it('serializes a remembered card part once, however often the card is sent', () => {
+    let reads = 0;
+    const block = { type: 'TextBlock' } as Record<string, unknown>;
+    Object.defineProperty(block, 'text', { enumerable: true, get: () => `read ${++reads}` });
+    const card = deepFreeze({ type: 'AdaptiveCard', body: [block], actions: [] });
+    reads = 0; // freezing read it
+    rememberJson(card);
+    assert.equal(reads, 1);
+    // A reply built around the card, as withActionData builds one: a new card object over the same body.
+    const sent = [stringifyJson(reply({ ...card, actions: [{ data: 1 }] })), stringifyJson(reply({ ...card }))];
+    assert.equal(reads, 1);
+    for (const text of sent) assert.match(text ?? '', /"text":"read 1"/);
+  });
+
+  it('matches JSON.stringify on awkward values', () => {
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    const values: unknown[] = [
+      undefined,
+      null,
+      0,
+      -0,
+      Number.NaN,
+      Infinity,
+      'text with "quotes", \\ and \n newlines',
+      '\ud800 lone surrogate',
+      true,
+      [],
+      {},
+      [undefined, () => 1, Symbol('s'), 1],
+      { a: undefined, b: () => 1, c: Symbol('s'), d: 2 },
+      { 2: 'b', 1: 'a', z: 'z', a: 'a' },
+      new Date(0),
+      { toJSON: () => 'custom' },
+      new Point(1, 2),
+      nullProto,
+      new Map([[1, 2]]),
+      { activities: [{ attachments: [{ content: { type: 'AdaptiveCard', body: [], actions: [{ data: { x: undefined } }] } }] }] },
+      { activities: 'not a list', attachments: [null, 3], content: { deep: [{ deeper: true }] } },
+    ];
+    for (const value of values) assert.equal(stringifyJson(value), JSON.stringify(value), String(JSON.stringify(value)));
+  });
+
+  it('remembers only frozen cards', () => {
+    assert.throws(() => rememberJson({ type: 'AdaptiveCard', body: [] }), /frozen/);
+  });
+});
