@@ -226,11 +226,15 @@ function secretSpan(text: string, start: number, end: number, keep: RegExp | und
   return [from, to];
 }
 
+/** Whether a text has any rule's trigger word, in one pass: most pastes have none. */
+const ANY_TRIGGER = new RegExp([...new Set(RULES.flatMap((r) => r.triggers))].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
 function findSecrets(text: string, rules: readonly SecretRule[]): Finding[] {
   const found: Finding[] = [];
   const lower = text.toLowerCase();
+  const maybeTriggered = ANY_TRIGGER.test(lower);
   rules.forEach(({ kind, pattern, keep, triggers }, order) => {
-    if (triggers.length > 0 && !triggers.some((word) => lower.includes(word))) return;
+    if (triggers.length > 0 && (!maybeTriggered || !triggers.some((word) => lower.includes(word)))) return;
     const matcher = new RegExp(pattern);
     for (let match = matcher.exec(text); match !== null; match = matcher.exec(text)) {
       const bounds = match.indices?.groups?.['secret'];
