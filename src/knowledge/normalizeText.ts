@@ -23,6 +23,7 @@ function decodeEntity(whole: string, body: string): string {
   return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
 const BLOCK_TAG = /<\s*(?:br|\/p|\/div|\/pre|\/li|\/tr|\/h[1-6]|\/blockquote)\b[^>]*>/gi;
 const ANY_TAG = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
 const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
@@ -36,7 +37,9 @@ export function toPlainText(input: string): string {
   let text = input;
   if (text.includes('<')) text = text.replace(BLOCK_TAG, '\n').replace(ANY_TAG, '');
   if (text.includes('&')) text = text.replace(ENTITY, decodeEntity);
-  return text.normalize('NFKC').replace(/\r\n?/g, '\n');
+  // ASCII is its own NFKC form.
+  if (NON_ASCII.test(text)) text = text.normalize('NFKC');
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 /** Hangul, kana and CJK ideographs carry about twice the information of a Latin letter. */
