@@ -71,6 +71,21 @@ function preparedTemplate(template: object): Template {
   return found;
 }
 
+/**
+ * A number per object, for cache keys of cards built from shared objects (failure modes): equal
+ * numbers, the same object, so a cached card never outlives the texts it shows.
+ */
+export function tokenOf(value: object): number {
+  let token = tokens.get(value);
+  if (token === undefined) {
+    token = nextToken++;
+    tokens.set(value, token);
+  }
+  return token;
+}
+const tokens = new WeakMap<object, number>();
+let nextToken = 1;
+
 export function asAttachment(card: CardJson): CardAttachment {
   return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
 }

@@ -1,6 +1,6 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, factRows, t } from '../knowledge/messages';
-import { expandCardCached, type CardJson } from './expandCard';
+import { expandCardCached, tokenOf, type CardJson } from './expandCard';
 import type { SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
 
@@ -53,23 +53,11 @@ export function withActionData(card: CardJson, diagnosisId: string, context: Sup
   };
 }
 
-/** A number per failure-mode object, so that a cached card never outlives the texts it shows. */
-const modeTokens = new WeakMap<FailureMode, number>();
-let nextToken = 1;
-function modeToken(mode: FailureMode): number {
-  let token = modeTokens.get(mode);
-  if (token === undefined) {
-    token = nextToken++;
-    modeTokens.set(mode, token);
-  }
-  return token;
-}
-
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const { lang, mode, confidence, facts, others, diagnosisId, context, fromGuided = false, secretKinds = [] } = input;
   const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
   // Everything the card shows follows from these.
-  const key = JSON.stringify([modeToken(mode), lang, confidence, facts, otherIds, fromGuided, secretKinds]);
+  const key = JSON.stringify([tokenOf(mode), lang, confidence, facts, otherIds, fromGuided, secretKinds]);
   const card = expandCardCached(template, key, () => diagnosisData(input, otherIds));
   return withActionData(card, diagnosisId, context);
 }
