@@ -1,5 +1,5 @@
 import { Template } from 'adaptivecards-templating';
-import { rememberJson } from './cardJson';
+import { rememberJson, rememberJsonOf } from './cardJson';
 
 export type CardJson = Record<string, unknown>;
 
@@ -43,6 +43,115 @@ export function expandCardCached(template: object, key: string, buildData: () =>
   return card;
 }
 
+/**
+ * A value that differs with every paste (a user's address, the pasted excerpt, a percentage). The
+ * card is expanded and cached with this marker in its place, and expandCardLate puts the value in:
+ * otherwise every paste would cost a whole expansion (about a third of a millisecond).
+ */
+export function late(name: string): string {
+  return `${LATE_MARK}${name}${LATE_END}`;
+}
+const LATE_MARK = '\ue000late:';
+const LATE_END = '\ue000';
+const LATE_VALUE = /\ue000late:([^\ue000]{1,64})\ue000/g;
+
+/** A string with late markers, split: parts[0] names[0] parts[1] names[1] … parts[n]. */
+interface LatePiece {
+  readonly parts: readonly string[];
+  readonly names: readonly string[];
+}
+
+function splitLate(text: string): LatePiece {
+  const parts: string[] = [];
+  const names: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(LATE_VALUE)) {
+    parts.push(text.slice(from, m.index));
+    names.push(m[1] as string);
+    from = (m.index ?? 0) + m[0].length;
+  }
+  parts.push(text.slice(from));
+  return { parts, names };
+}
+
+function fill({ parts, names }: LatePiece, values: Readonly<Record<string, string>>, escape: (value: string) => string): string {
+  let out = parts[0] as string;
+  for (let i = 0; i < names.length; i++) {
+    const value = values[names[i] as string];
+    if (value === undefined) throw new Error(`card: no value for the late field "${names[i]}"`);
+    out += escape(value) + (parts[i + 1] as string);
+  }
+  return out;
+}
+
+const asIs = (value: string) => value;
+/** A value's text inside a JSON string literal. */
+const inJsonString = (value: string) => JSON.stringify(value).slice(1, -1);
+
+/** Where a cached card holds late markers: the strings themselves, or the children that lead to some. */
+type LateSlots = LatePiece | Map<string | number, LateSlots>;
+
+interface LateBinder {
+  readonly slots: LateSlots;
+  /** For each top-level part of the card with markers: its JSON, split at them. */
+  readonly json: ReadonlyMap<string, LatePiece>;
+}
+const binders = new WeakMap<CardJson, LateBinder | null>();
+
+function findLateSlots(node: unknown): LateSlots | undefined {
+  if (typeof node === 'string') return node.includes(LATE_MARK) ? splitLate(node) : undefined;
+  if (typeof node !== 'object' || node === null) return undefined;
+  const found = new Map<string | number, LateSlots>();
+  const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((child, i) => [i, child]) : Object.entries(node);
+  for (const [key, child] of entries) {
+    const slots = findLateSlots(child);
+    if (slots !== undefined) found.set(key, slots);
+  }
+  return found.size > 0 ? found : undefined;
+}
+
+function binderOf(card: CardJson): LateBinder | null {
+  let binder = binders.get(card);
+  if (binder === undefined) {
+    const slots = findLateSlots(card);
+    binder = null;
+    if (slots instanceof Map) {
+      const json = new Map<string, LatePiece>();
+      for (const key of slots.keys()) json.set(String(key), splitLate(JSON.stringify(card[key])));
+      binder = { slots, json };
+    }
+    binders.set(card, binder);
+  }
+  return binder;
+}
+
+/** A frozen copy of the card with the late values in; parts without markers are shared with the cached card. */
+function bindLate(node: unknown, slots: LateSlots, values: Readonly<Record<string, string>>): unknown {
+  if (!(slots instanceof Map)) return fill(slots, values, asIs);
+  const copy = (Array.isArray(node) ? [...(node as unknown[])] : { ...(node as object) }) as Record<string | number, unknown>;
+  for (const [key, childSlots] of slots) copy[key] = bindLate((node as Record<string | number, unknown>)[key], childSlots, values);
+  return Object.freeze(copy);
+}
+
+/**
+ * expandCardCached for a card with late fields (see late()): the expansion is cached under `key`,
+ * which must not depend on the late values, and each call puts `values` into a copy. The copy's
+ * JSON is filled in from the cached card's, so sending it serializes nothing twice.
+ */
+export function expandCardLate(template: object, key: string, buildData: () => object, values: Readonly<Record<string, string>>): CardJson {
+  const card = expandCardCached(template, key, buildData);
+  const binder = binderOf(card);
+  if (binder === null) return card;
+  const bytes = Object.values(values).reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+  if (bytes > MAX_LATE_BYTES) throw new Error(`card: late values are ${bytes} bytes, over the ${MAX_LATE_BYTES}-byte allowance`);
+  const bound = bindLate(card, binder.slots, values) as CardJson;
+  for (const [part, json] of binder.json) rememberJsonOf(bound[part] as object, fill(json, values, inJsonString));
+  return bound;
+}
+
+/** What late values may add to a card, which stays under MAX_CARD_BYTES with room for its buttons' data. */
+const MAX_LATE_BYTES = 8 * 1024;
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -57,7 +166,7 @@ function deepFreeze<T>(value: T): T {
  * keeps its most recently used expansions. Cards are shared, so they are frozen: a caller that
  * needs a variant copies the part it changes.
  */
-const MAX_EXPANSIONS_PER_TEMPLATE = 64;
+const MAX_EXPANSIONS_PER_TEMPLATE = 128;
 const expanded = new WeakMap<object, Map<string, CardJson>>();
 
 /** new Template() parses every expression with ANTLR, which costs far more than expanding: once per template. */

@@ -1,6 +1,6 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, factRows, t } from '../knowledge/messages';
-import { expandCardCached, tokenOf, type CardJson } from './expandCard';
+import { expandCardLate, late, tokenOf, type CardJson } from './expandCard';
 import type { SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
 
@@ -56,29 +56,38 @@ export function withActionData(card: CardJson, diagnosisId: string, context: Sup
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const { lang, mode, confidence, facts, others, diagnosisId, context, fromGuided = false, secretKinds = [] } = input;
   const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
-  // Everything the card shows follows from these.
-  const key = JSON.stringify([tokenOf(mode), lang, confidence, facts, otherIds, fromGuided, secretKinds]);
-  const card = expandCardCached(template, key, () => diagnosisData(input, otherIds));
+  // What differs with every paste goes in after expansion; the key names everything else the card shows.
+  const factList = factRows(lang, facts);
+  const factSummary = summarizeFacts(mode.factSummary?.[lang], facts);
+  const values: Record<string, string> = { confidence: confidence === null ? '' : confidenceInWords(lang, confidence), factSummary: factSummary ?? '' };
+  factList.forEach((row, i) => (values[`fact${i}`] = row.value));
+  const shape = { hasConfidence: confidence !== null, hasFactSummary: factSummary !== undefined, factLabels: factList.map((row) => row.label) };
+  const key = JSON.stringify([tokenOf(mode), lang, shape, otherIds, fromGuided, secretKinds]);
+  const card = expandCardLate(template, key, () => diagnosisData(input, otherIds, shape), values);
   return withActionData(card, diagnosisId, context);
 }
 
-function diagnosisData({ lang, mode, confidence, facts, fromGuided = false, secretKinds = [] }: DiagnosisCardInput, otherIds: readonly string[]): object {
-  const factList = factRows(lang, facts);
-  const factSummary = summarizeFacts(mode.factSummary?.[lang], facts);
+interface DiagnosisShape {
+  hasConfidence: boolean;
+  hasFactSummary: boolean;
+  factLabels: readonly string[];
+}
+
+function diagnosisData({ lang, mode, fromGuided = false, secretKinds = [] }: DiagnosisCardInput, otherIds: readonly string[], shape: DiagnosisShape): object {
   return {
-    hasFactSummary: factSummary !== undefined,
-    factSummary: factSummary ?? '',
+    hasFactSummary: shape.hasFactSummary,
+    factSummary: late('factSummary'),
     title: mode.title[lang],
     confidenceLabel: t(lang, 'section.confidence'),
-    hasConfidence: confidence !== null,
-    confidenceText: confidence === null ? '' : confidenceInWords(lang, confidence),
+    hasConfidence: shape.hasConfidence,
+    confidenceText: late('confidence'),
     fromGuided,
     guidedNote: t(lang, 'card.diagnosis.fromGuided'),
     hasSecretWarning: secretKinds.length > 0,
     secretWarning: t(lang, 'card.diagnosis.secretWarning', { kinds: secretKinds.join(', ') }),
-    hasFacts: factList.length > 0,
+    hasFacts: shape.factLabels.length > 0,
     factsLabel: t(lang, 'section.facts'),
-    facts: factList,
+    facts: shape.factLabels.map((label, i) => ({ label, value: late(`fact${i}`) })),
     causeLabel: t(lang, 'section.cause'),
     cause: mode.cause[lang],
     checksLabel: t(lang, 'section.checks'),

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { rememberJson, stringifyJson } from '../../src/cards/cardJson';
 import { renderDiagnosisCard } from '../../src/cards/renderDiagnosisCard';
 import { renderHelpCard } from '../../src/cards/renderHelpCard';
+import { renderNotRecognisedCard } from '../../src/cards/renderNotRecognisedCard';
 import { asAttachment } from '../../src/cards/expandCard';
 import { defaultMatcher } from '../../src/knowledge';
 
@@ -49,11 +50,35 @@ describe('cardJson: JSON for replies that reuses remembered card parts', () => {
     const card = deepFreeze({ type: 'AdaptiveCard', body: [block], actions: [] });
     reads = 0; // freezing read it
     rememberJson(card);
-    assert.equal(reads, 1);
+    const remembered = reads;
+    assert.ok(remembered > 0);
     // A reply built around the card, as withActionData builds one: a new card object over the same body.
     const sent = [stringifyJson(reply({ ...card, actions: [{ data: 1 }] })), stringifyJson(reply({ ...card }))];
-    assert.equal(reads, 1);
-    for (const text of sent) assert.match(text ?? '', /"text":"read 1"/);
+    assert.equal(reads, remembered);
+    for (const text of sent) assert.match(text ?? '', /"text":"read \d"/);
+  });
+
+  it('fills in the JSON of cards with per-paste values exactly as JSON.stringify writes them', () => {
+    const matcher = defaultMatcher();
+    const awkward = ['plain@contoso.com', 'quote"back\\slash@x.com', 'line\nbreak\u2028sep', '\ud800lone', '<b>&amp;</b> ${title} \ue000late:title\ue000', '한국어 사용자'];
+    for (const mode of matcher.modes) {
+      for (const value of awkward) {
+        const card = renderDiagnosisCard({
+          lang: 'en',
+          mode,
+          confidence: 0.61,
+          facts: { userPrincipalName: value, remoteServer: value, modulePath: value, loadedPowerShellVersion: value, requiredPowerShellVersion: value, cmdlet: value },
+          others: [],
+          diagnosisId: 'd',
+          context: { source: 'paste', redactedText: value, facts: {}, stepsTaken: [] },
+        });
+        const body = reply(card);
+        assert.equal(stringifyJson(body), JSON.stringify(body), `${mode.id}: ${value}`);
+        assert.ok(JSON.stringify(card).includes(JSON.stringify(value).slice(1, -1)), `${mode.id} shows the value`);
+      }
+    }
+    const notRecognised = renderNotRecognisedCard({ lang: 'ko', modes: matcher.modes, closest: [{ id: 'logon-failed', confidence: 0.3 }], pastedText: awkward.join('\n') });
+    assert.equal(stringifyJson(reply(notRecognised)), JSON.stringify(reply(notRecognised)));
   });
 
   it('matches JSON.stringify on awkward values', () => {
