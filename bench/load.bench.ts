@@ -4,7 +4,7 @@
  * drives them from this process. Run with `npm run bench:load`.
  */
 import { join } from 'node:path';
-import { defaultKnowledge } from '../src/knowledge';
+import { defaultKnowledge, defaultMatcher } from '../src/knowledge';
 import { NODE_FLAGS } from '../src/runtimeFlags';
 import { residentBytes, startBotProcess, type BotProcess } from '../test/helpers/botProcess';
 import { repoRoot } from '../test/helpers/fixtures';
@@ -61,15 +61,44 @@ const TARGET_RSS_BYTES = 200 * 1024 * 1024;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** The nine modes' error texts and some chat, in turn. */
-const TEXTS = [
-  ...defaultKnowledge().modes.map((m) => m.errorText),
+/**
+ * What admins paste, in turn: each of the nine modes' error texts as PowerShell prints it, with a
+ * different user, server, module path or version every time (so no two pastes give the same card),
+ * and some chat.
+ */
+const ERROR_TEXTS = defaultKnowledge().modes.map((mode) => {
+  const printed = mode.signatures.find((s) => s.source === 'powershell');
+  if (!printed) throw new Error(`load bench: ${mode.id} has no PowerShell signature`);
+  return printed.text;
+});
+const CHAT = [
   'help',
   'list',
   'hi, is this the bot that helps with Skype Online PowerShell?',
   'thanks, that fixed it',
   'New-CsOnlineSession keeps failing for me since this morning, any idea?',
 ];
+const TEXT_COUNT = ERROR_TEXTS.length + CHAT.length;
+
+function pasteFor(i: number): string {
+  const slot = i % TEXT_COUNT;
+  if (slot >= ERROR_TEXTS.length) return CHAT[slot - ERROR_TEXTS.length] as string;
+  let versions = 0;
+  return (ERROR_TEXTS[slot] as string)
+    .replaceAll('{upn}', `admin${i}@contoso${i % 97}.onmicrosoft.com`)
+    .replaceAll('{server}', `admin${i % 53}e.online.lync.com`)
+    .replaceAll('{path}', `C:\\Users\\admin${i}\\Modules\\LyncOnlineConnector\\LyncOnlineConnectorStartup.psm1`)
+    .replace(/\{version\}/g, () => (versions++ === 0 ? `${2 + (i % 2)}.0` : '3.0'));
+}
+
+/** The bench measures diagnoses, so each error paste must be recognised as its own mode. */
+function checkPastes(): void {
+  const matcher = defaultMatcher();
+  matcher.modes.forEach((mode, slot) => {
+    const diagnosis = matcher.diagnose(pasteFor(slot + 7 * TEXT_COUNT));
+    if (diagnosis.match?.id !== mode.id) throw new Error(`load bench: the ${mode.id} paste is diagnosed as ${diagnosis.match?.id ?? 'nothing'}`);
+  });
+}
 
 /** Each request a new activity: the next text, and a conversation from the pool. */
 function activityRequests(onResponse?: (status: number, body: string) => void): AutocannonOptions['requests'] {
@@ -94,7 +123,7 @@ function activityRequests(onResponse?: (status: number, body: string) => void): 
           recipient: { id: 'connector-doctor', name: 'Connector Doctor' },
           channelData: { tenant: { id: 'bench-tenant' } },
           locale: 'en-US',
-          text: TEXTS[i % TEXTS.length],
+          text: pasteFor(i),
         });
         return { ...request, body };
       },
@@ -137,6 +166,7 @@ function describeRun(name: string, { result, badBodies }: { result: AutocannonRe
 const verdict = (met: boolean, what: string) => say(`${met ? 'MET ' : 'MISS'} ${what}`);
 
 async function main(): Promise<void> {
+  checkPastes();
   const children: BotProcess[] = [];
   try {
     const bot = await startBotProcess({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }, { nodeArgs: NODE_FLAGS });
