@@ -59,6 +59,10 @@ export interface BotDeps {
 /** Where the server puts the HTTP request id, so that the turn's log lines carry it. */
 export const REQUEST_ID_KEY = Symbol('connectorDoctor.requestId');
 
+const TURN_LOGGER_KEY = Symbol('connectorDoctor.logger');
+/** The property of the per-user conversation state that holds the guided run's dialog stack. */
+const DIALOG_STATE = 'dialogState';
+
 /** The longest paste the bot reads; the rest is ignored and the user told so. */
 export const MAX_PASTE_CHARS = 100 * 1024;
 
@@ -75,7 +79,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     this.now = deps.now ?? (() => new Date());
     this.messageExtension = new MessageExtension(deps.matcher, deps.metrics, (context, text) => this.languageOf(context, text), (lang) => t(lang, 'reply.unknownCommand'));
     this.conversationData = deps.conversationState.createProperty('connectorDoctor');
-    this.dialogState = deps.privateState.createProperty<DialogState>('dialogState');
+    this.dialogState = deps.privateState.createProperty<DialogState>(DIALOG_STATE);
     this.dialogs = new DialogSet(this.dialogState).add(new GuidedTroubleshootingDialog(deps.tree, this.guidedOutcomes()));
 
     this.onMessage(async (context, next) => {
@@ -286,8 +290,9 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   /** Whether this user has a guided run in this conversation; reads without creating state, so a paste writes none. */
   private async guidedRunActive(context: TurnContext): Promise<boolean> {
-    const state = await this.dialogState.get(context);
-    return (state?.dialogStack?.length ?? 0) > 0;
+    // The scope itself rather than the property accessor: the same read, without creating the property.
+    const scope = (await this.deps.privateState.load(context)) as { [DIALOG_STATE]?: Partial<DialogState> };
+    return (scope[DIALOG_STATE]?.dialogStack?.length ?? 0) > 0;
   }
 
   private async startGuided(context: TurnContext): Promise<void> {
@@ -387,10 +392,16 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     return tenant !== undefined && allowed.includes(tenant);
   }
 
+  /** The turn's logger, made once per turn. */
   private logFor(context: TurnContext): Logger {
-    const { activity } = context;
-    const requestId = context.turnState.get(REQUEST_ID_KEY) as string | undefined;
-    return this.deps.logger.child({ requestId, activityId: activity.id, conversationId: activity.conversation?.id, channelId: activity.channelId });
+    let log = context.turnState.get(TURN_LOGGER_KEY) as Logger | undefined;
+    if (!log) {
+      const { activity } = context;
+      const requestId = context.turnState.get(REQUEST_ID_KEY) as string | undefined;
+      log = this.deps.logger.child({ requestId, activityId: activity.id, conversationId: activity.conversation?.id, channelId: activity.channelId });
+      context.turnState.set(TURN_LOGGER_KEY, log);
+    }
+    return log;
   }
 
   private modeOf(id: FailureModeId): FailureMode {
