@@ -1,0 +1,54 @@
+import { strict as assert } from 'node:assert';
+import { expandCardLate, late } from '../../src/cards/expandCard';
+
+/** A template of its own, so the cache entries of these tests belong to them alone. */
+function template() {
+  return {
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: '${title}' },
+      { type: 'TextBlock', text: 'User: ${user} (${percent})' },
+      { type: 'Container', items: [{ type: 'TextBlock', text: '${note}' }] },
+    ],
+  };
+}
+
+describe('expandCardLate: per-paste values put into a cached expansion', () => {
+  it('expands once per key and puts each call’s values into a frozen copy that shares the unchanged parts', () => {
+    const tpl = template();
+    let builds = 0;
+    const data = () => {
+      builds++;
+      return { title: 'Logon failed', user: late('user'), percent: late('percent'), note: 'Same for everyone' };
+    };
+    const first = expandCardLate(tpl, 'k', data, { user: 'a@contoso.com', percent: '93%' });
+    const second = expandCardLate(tpl, 'k', data, { user: 'b"quoted"@contoso.com', percent: '61%' });
+    assert.equal(builds, 1);
+    const body = (card: Record<string, unknown>) => card.body as Array<Record<string, unknown>>;
+    assert.equal(body(first)[1]?.text, 'User: a@contoso.com (93%)');
+    assert.equal(body(second)[1]?.text, 'User: b"quoted"@contoso.com (61%)');
+    assert.equal(body(first)[0], body(second)[0], 'a part without late values is shared');
+    assert.equal(body(first)[2], body(second)[2]);
+    assert.ok(Object.isFrozen(second) && Object.isFrozen(body(second)) && Object.isFrozen(body(second)[1]));
+    assert.ok(!JSON.stringify(second).includes('\ue000'), 'no marker is left');
+  });
+
+  it('inserts values as text: a value that looks like a marker or an expression stays as it is', () => {
+    const value = `${late('percent')} \${title}`;
+    const card = expandCardLate(template(), 'k', () => ({ title: 'T', user: late('user'), percent: late('percent'), note: 'n' }), { user: value, percent: '1%' });
+    assert.equal((card.body as Array<{ text: string }>)[1]?.text, `User: ${value} (1%)`);
+  });
+
+  it('refuses a missing value and values too large for a card', () => {
+    const data = () => ({ title: 'T', user: late('user'), percent: late('percent'), note: 'n' });
+    assert.throws(() => expandCardLate(template(), 'k', data, { user: 'u' }), /no value for the late field "percent"/);
+    assert.throws(() => expandCardLate(template(), 'k', data, { user: 'x'.repeat(9000), percent: '1%' }), /over the .*-byte allowance/);
+  });
+
+  it('returns the cached card itself when it has no late values', () => {
+    const tpl = template();
+    const data = () => ({ title: 'T', user: 'u', percent: 'p', note: 'n' });
+    assert.equal(expandCardLate(tpl, 'k', data, {}), expandCardLate(tpl, 'k', data, {}));
+  });
+});
