@@ -123,8 +123,6 @@ export class Matcher {
   private readonly soleOwner: Int32Array;
   /** For each fragment id of several modes: their indexes. */
   private readonly sharedOwners = new Map<number, readonly number[]>();
-  /** For each fragment id: its length in code units. */
-  private readonly fragmentLength: Int32Array;
   readonly modes: readonly FailureMode[];
 
   constructor(knowledge: KnowledgeBase) {
@@ -147,10 +145,8 @@ export class Matcher {
       }
     });
     this.soleOwner = new Int32Array(ownersByPhrase.size);
-    this.fragmentLength = new Int32Array(ownersByPhrase.size);
     for (const [phrase, owners] of ownersByPhrase) {
       const id = this.index.add(phrase);
-      this.fragmentLength[id] = phrase.length;
       if (owners.size === 1) this.soleOwner[id] = [...owners][0] as number;
       else {
         this.soleOwner[id] = -1;
@@ -182,7 +178,7 @@ export class Matcher {
     const unique: Array<Coverage | undefined> = new Array(this.modes.length);
     const shared: Array<Coverage | undefined> = new Array(this.modes.length);
     this.index.scan(compact, (id, end) => {
-      const start = end - (this.fragmentLength[id] as number);
+      const start = end - this.index.phraseLength(id);
       const sole = this.soleOwner[id] as number;
       if (sole >= 0) (unique[sole] ??= new Coverage(prefix)).add(start, end);
       else for (const m of this.sharedOwners.get(id) ?? []) (shared[m] ??= new Coverage(prefix)).add(start, end);
