@@ -100,8 +100,15 @@ function checkPastes(): void {
   });
 }
 
+/**
+ * The cheapest turn the bot has: a command answered with one line of text ("cancel" outside a guided
+ * run). Against the echo bot it shows what every turn costs before any paste is read: the activity
+ * check, routing, reading the user's guided-run state, saving state.
+ */
+const COMMAND_TEXT = 'cancel';
+
 /** Each request a new activity: the next text, and a conversation from the pool. */
-function activityRequests(onResponse?: (status: number, body: string) => void): AutocannonOptions['requests'] {
+function activityRequests(textFor: (i: number) => string, onResponse?: (status: number, body: string) => void): AutocannonOptions['requests'] {
   let n = 0;
   return [
     {
@@ -123,7 +130,7 @@ function activityRequests(onResponse?: (status: number, body: string) => void): 
           recipient: { id: 'connector-doctor', name: 'Connector Doctor' },
           channelData: { tenant: { id: 'bench-tenant' } },
           locale: 'en-US',
-          text: pasteFor(i),
+          text: textFor(i),
         });
         return { ...request, body };
       },
@@ -132,7 +139,10 @@ function activityRequests(onResponse?: (status: number, body: string) => void): 
   ];
 }
 
-function drive(url: string, { duration, amount, timeLimitMs }: { duration?: number; amount?: number; timeLimitMs: number }): Promise<{ result: AutocannonResult; badBodies: number }> {
+function drive(
+  url: string,
+  { duration, amount, timeLimitMs, textFor = pasteFor }: { duration?: number; amount?: number; timeLimitMs: number; textFor?: (i: number) => string },
+): Promise<{ result: AutocannonResult; badBodies: number }> {
   let badBodies = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -141,7 +151,7 @@ function drive(url: string, { duration, amount, timeLimitMs }: { duration?: numb
         connections: CONNECTIONS,
         ...(amount !== undefined ? { amount } : { duration }),
         timeout: 10,
-        requests: activityRequests((status, body) => {
+        requests: activityRequests(textFor, (status, body) => {
           if (status !== 200 || !body.startsWith('{"activities":[{')) badBodies++;
         }),
       },
@@ -158,7 +168,7 @@ function drive(url: string, { duration, amount, timeLimitMs }: { duration?: numb
 
 function describeRun(name: string, { result, badBodies }: { result: AutocannonResult; badBodies: number }): void {
   say(
-    `${name.padEnd(6)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   max ${result.latency.max} ms   ` +
+    `${name.padEnd(7)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   max ${result.latency.max} ms   ` +
       `${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${badBodies} without replies`,
   );
 }
@@ -182,7 +192,11 @@ async function main(): Promise<void> {
     describeRun('echo', echoRun);
     describeRun('bot', botRun);
     const ratio = botRun.result.requests.average / echoRun.result.requests.average;
-    say(`ratio  ${(ratio * 100).toFixed(1)}% of the echo bot's throughput`);
+    say(`ratio   ${(ratio * 100).toFixed(1)}% of the echo bot's throughput`);
+    const commandRun = await drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000, textFor: () => COMMAND_TEXT });
+    describeRun('command', commandRun);
+    const commandRatio = commandRun.result.requests.average / echoRun.result.requests.average;
+    say(`        ${(commandRatio * 100).toFixed(1)}% of the echo bot's throughput with "${COMMAND_TEXT}" only: the cost every turn has before a paste is read`);
 
     say(`volume: ${VOLUME_REQUESTS} messages across ${CONVERSATIONS} conversations to the bot`);
     const volume = await drive(bot.url, { amount: VOLUME_REQUESTS, timeLimitMs: VOLUME_TIME_LIMIT_MS });
@@ -195,7 +209,7 @@ async function main(): Promise<void> {
     verdict(ratio >= TARGET_RATIO, `throughput ratio ${(ratio * 100).toFixed(1)}% (target >= ${TARGET_RATIO * 100}%)`);
     verdict(botRun.result.latency.p99 < TARGET_P99_MS, `bot p99 ${botRun.result.latency.p99} ms (target < ${TARGET_P99_MS} ms)`);
     verdict(rss < TARGET_RSS_BYTES, `bot RSS ${mb(rss)} after ${volume.result.requests.total} messages (target < ${mb(TARGET_RSS_BYTES)})`);
-    const clean = [echoRun, botRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
+    const clean = [echoRun, botRun, commandRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
     verdict(clean, 'every request answered 200 with its replies');
     verdict(volume.result.requests.total >= VOLUME_REQUESTS, `volume run completed ${volume.result.requests.total} of ${VOLUME_REQUESTS}`);
   } finally {
