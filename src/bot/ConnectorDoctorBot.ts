@@ -38,6 +38,7 @@ import { MessageExtension } from './MessageExtension';
 import { ConversationData } from './ConversationData';
 import { parseCommand } from './parseCommand';
 import type { RateLimiter } from './RateLimiter';
+import { TickBatcher } from './TickBatcher';
 
 export interface BotDeps {
   matcher: Matcher;
@@ -54,6 +55,16 @@ export interface BotDeps {
   /** Answer confident matches in channels without an @mention (needs the RSC permission). */
   quietListening: boolean;
   now?: () => Date;
+  /** Runs the reading of pastes that arrive together back to back; a new one by default. */
+  batcher?: TickBatcher;
+}
+
+/** What readPaste found: the match (or null), the best candidate, and the card to send. */
+interface PasteOutcome {
+  match: { id: FailureModeId; confidence: number } | null;
+  best: FailureModeId | null;
+  secretsRemoved: number;
+  card: CardJson;
 }
 
 /** Where the server puts the HTTP request id, so that the turn's log lines carry it. */
@@ -73,10 +84,12 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly now: () => Date;
   private readonly messageExtension: MessageExtension;
+  private readonly batcher: TickBatcher;
 
   constructor(private readonly deps: BotDeps) {
     super();
     this.now = deps.now ?? (() => new Date());
+    this.batcher = deps.batcher ?? new TickBatcher();
     this.messageExtension = new MessageExtension(deps.matcher, deps.metrics, (context, text) => this.languageOf(context, text), (lang) => t(lang, 'reply.unknownCommand'));
     this.conversationData = deps.conversationState.createProperty('connectorDoctor');
     this.dialogState = deps.privateState.createProperty<DialogState>(DIALOG_STATE);
@@ -197,38 +210,42 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   // ---- handlers ------------------------------------------------------------------------------
 
   private async diagnosePaste(context: TurnContext, lang: Lang, text: string): Promise<boolean> {
-    const { text: redacted, kinds } = cleanPaste(text);
-    const diagnosis = this.deps.matcher.diagnose(redacted);
+    const outcome = await this.batcher.run(() => this.readPaste(lang, text));
     const log = this.logFor(context);
     if (text.length > MAX_PASTE_CHARS) await context.sendActivity(t(lang, 'reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) }));
-    if (!diagnosis.match) {
+    if (outcome.match === null) {
       this.deps.metrics.notRecognisedPaste();
-      log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
-      await this.sendCard(
-        context,
-        renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds }),
-      );
-      return false;
+      log.info('paste not recognised', { length: text.length, secretsRemoved: outcome.secretsRemoved, best: outcome.best });
+    } else {
+      this.deps.metrics.diagnosed(outcome.match.id);
+      log.info('paste diagnosed', { failureMode: outcome.match.id, confidence: outcome.match.confidence, length: text.length, secretsRemoved: outcome.secretsRemoved });
+    }
+    await this.sendCard(context, outcome.card);
+    return outcome.match !== null;
+  }
+
+  /** Everything a paste's answer needs that is pure computation: redaction, matching, the card. */
+  private readPaste(lang: Lang, text: string): PasteOutcome {
+    const { text: redacted, kinds } = cleanPaste(text);
+    const diagnosis = this.deps.matcher.diagnose(redacted);
+    if (!diagnosis.match) {
+      const card = renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
+      return { match: null, best: diagnosis.candidates[0]?.id ?? null, secretsRemoved: kinds.length, card };
     }
     const mode = this.modeOf(diagnosis.match.id);
-    this.deps.metrics.diagnosed(mode.id);
-    log.info('paste diagnosed', { failureMode: mode.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
     const supportContext: SupportContext = { source: 'paste', redactedText: excerpt(redacted, MAX_CONTEXT_TEXT), facts: diagnosis.match.facts, stepsTaken: [] };
     const others = diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1);
-    await this.sendCard(
-      context,
-      renderDiagnosisCard({
-        lang,
-        mode,
-        confidence: diagnosis.match.confidence,
-        facts: diagnosis.match.facts,
-        others,
-        diagnosisId: newDiagnosisId(),
-        context: supportContext,
-        secretKinds: kinds,
-      }),
-    );
-    return true;
+    const card = renderDiagnosisCard({
+      lang,
+      mode,
+      confidence: diagnosis.match.confidence,
+      facts: diagnosis.match.facts,
+      others,
+      diagnosisId: newDiagnosisId(),
+      context: supportContext,
+      secretKinds: kinds,
+    });
+    return { match: { id: mode.id, confidence: diagnosis.match.confidence }, best: mode.id, secretsRemoved: kinds.length, card };
   }
 
   private async recordFeedback(context: TurnContext, lang: Lang, submit: Extract<CardSubmit, { verb: 'feedback' }>): Promise<void> {

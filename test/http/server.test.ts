@@ -58,6 +58,18 @@ describe('HTTP server (in-process, 127.0.0.1)', function () {
     assert.equal(diagnosedMode(card), 'logon-failed');
   });
 
+  it('answers pastes that arrive together, each with the diagnosis of its own error', async () => {
+    // Sent at once, they reach the bot in the same turns of its event loop and are read in batches.
+    const { modes } = defaultKnowledge();
+    const pastes = [...modes.map((m) => ({ text: m.errorText, expected: m.id as string | undefined })), { text: 'thanks, that fixed it', expected: undefined }];
+    const answers = await Promise.all([...pastes, ...pastes].map(({ text }) => client.turn(messageFrom(newConversation(), text))));
+    answers.forEach((activities, i) => {
+      const { text, expected } = pastes[i % pastes.length] as (typeof pastes)[number];
+      assert.equal(activities.length, 1, text);
+      assert.equal(diagnosedMode(cardsOf(activities)[0]), expected, text);
+    });
+  });
+
   it('answers the same paste from Teams (channelId msteams) too', async () => {
     const activities = await client.turn(messageFrom(newConversation({ channelId: 'msteams', tenantId: 'contoso-tenant' }), LOGON_FAILED));
     assert.equal(diagnosedMode(cardsOf(activities)[0]), 'logon-failed');
