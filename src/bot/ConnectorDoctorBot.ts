@@ -25,7 +25,7 @@ import { renderSupportRequestCard } from '../cards/renderSupportRequestCard';
 import { renderWelcomeCard } from '../cards/renderWelcomeCard';
 import { MAX_CONTEXT_TEXT, type SupportContext } from '../cards/SupportContext';
 import { GUIDED_TROUBLESHOOTING_DIALOG, GuidedTroubleshootingDialog, TURN_TEXT_KEY, type GuidedOutcomes } from '../dialogs/GuidedTroubleshootingDialog';
-import { MATCH_THRESHOLD, toPlainText, type FailureMode, type FailureModeId, type Lang, type Matcher, type QuestionTree } from '../knowledge';
+import { MATCH_THRESHOLD, toPlainText, type Diagnosis, type FailureMode, type FailureModeId, type Lang, type Matcher, type QuestionTree } from '../knowledge';
 import { t } from '../knowledge/messages';
 import { redactSecrets } from '../knowledge/redactSecrets';
 import type { Logger } from '../logger';
@@ -59,7 +59,7 @@ export interface BotDeps {
   batcher?: TickBatcher;
 }
 
-/** What readPaste found: the match (or null), the best candidate, and the card to send. */
+/** What answerPaste found: the match (or null), the best candidate, and the card to send. */
 interface PasteOutcome {
   match: { id: FailureModeId; confidence: number } | null;
   best: FailureModeId | null;
@@ -210,7 +210,11 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   // ---- handlers ------------------------------------------------------------------------------
 
   private async diagnosePaste(context: TurnContext, lang: Lang, text: string): Promise<boolean> {
-    const outcome = await this.batcher.run(() => this.readPaste(lang, text));
+    const outcome = await this.batcher.run(
+      () => cleanPaste(text),
+      (clean) => readPaste(clean, this.deps.matcher),
+      (read) => this.answerPaste(lang, read),
+    );
     const log = this.logFor(context);
     if (text.length > MAX_PASTE_CHARS) await context.sendActivity(t(lang, 'reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) }));
     if (outcome.match === null) {
@@ -224,10 +228,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     return outcome.match !== null;
   }
 
-  /** Everything a paste's answer needs that is pure computation: redaction, matching, the card. */
-  private readPaste(lang: Lang, text: string): PasteOutcome {
-    const { text: redacted, kinds } = cleanPaste(text);
-    const diagnosis = this.deps.matcher.diagnose(redacted);
+  /** The answer to a paste that was read: what it matched, and the card. */
+  private answerPaste(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): PasteOutcome {
     if (!diagnosis.match) {
       const card = renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
       return { match: null, best: diagnosis.candidates[0]?.id ?? null, secretsRemoved: kinds.length, card };
@@ -446,6 +448,17 @@ function newDiagnosisId(): string {
 /** The paste as the user saw it (HTML and entities resolved), cut to MAX_PASTE_CHARS, secrets removed. */
 function cleanPaste(text: string): ReturnType<typeof redactSecrets> {
   return redactSecrets(toPlainText(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text));
+}
+
+interface ReadPaste {
+  redacted: string;
+  kinds: readonly string[];
+  diagnosis: Diagnosis;
+}
+
+/** A paste with its secrets removed, and what the matcher makes of it. */
+function readPaste({ text: redacted, kinds }: ReturnType<typeof cleanPaste>, matcher: Matcher): ReadPaste {
+  return { redacted, kinds, diagnosis: matcher.diagnose(redacted) };
 }
 
 /** Quiet listening answers only matches at least this sure. */

@@ -14,7 +14,7 @@ describe('TickBatcher', () => {
     assert.equal(batcher.pending, 0);
   });
 
-  it('answers every job with its own result, and nothing awaits before the whole batch has run', async () => {
+  it('answers every job with its own result, and nothing awaiting one resumes before the whole batch has run', async () => {
     const batcher = new TickBatcher();
     const order: string[] = [];
     const first = batcher.run(() => (order.push('run 1'), 1)).then((v) => order.push(`resolved ${v}`));
@@ -36,6 +36,41 @@ describe('TickBatcher', () => {
       results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
       ['before', 'this paste broke the renderer', 'after'],
     );
+  });
+
+  it('runs each stage of every job in the batch before the next stage of any, passing each job its own values', async () => {
+    const batcher = new TickBatcher();
+    const order: string[] = [];
+    const job = (name: string) =>
+      batcher.run(
+        () => (order.push(`${name} read`), name.length),
+        (length) => (order.push(`${name} matched`), length * 10),
+        (score) => (order.push(`${name} answered`), `${name}:${score}`),
+      );
+    const results = await Promise.all([job('one'), job('three')]);
+    assert.deepEqual(results, ['one:30', 'three:50']);
+    assert.deepEqual(order, ['one read', 'three read', 'one matched', 'three matched', 'one answered', 'three answered']);
+  });
+
+  it('stops a job at the stage that failed, and lets the other jobs of its batch finish', async () => {
+    const batcher = new TickBatcher();
+    const later: string[] = [];
+    const results = await Promise.allSettled([
+      batcher.run(
+        (): number => {
+          throw new Error('unreadable');
+        },
+        (n) => (later.push('should not run'), n),
+      ),
+      batcher.run(
+        () => 2,
+        (n) => (later.push('second stage of the good job'), n * 2),
+      ),
+    ]);
+    assert.equal(results[0]?.status, 'rejected');
+    assert.equal(((results[0] as PromiseRejectedResult).reason as Error).message, 'unreadable');
+    assert.deepEqual(results[1], { status: 'fulfilled', value: 4 });
+    assert.deepEqual(later, ['second stage of the good job']);
   });
 
   it('leaves what is over its time budget for the next turn of the loop, so I/O can run in between', async () => {
