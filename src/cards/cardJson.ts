@@ -37,6 +37,11 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 /** The keys under which a Bot Framework reply holds cards: {activities: [{attachments: [{content: card}]}]}. */
 const TOWARDS_A_CARD = new Set(['activities', 'attachments', 'content']);
 
+function leadsToCards(value: Record<string, unknown>): boolean {
+  for (const key of TOWARDS_A_CARD) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
+
 /** Where a part sits: in the reply around cards, directly in a card, or deeper. */
 type Place = 'reply' | 'card' | 'deep';
 
@@ -62,6 +67,8 @@ function stringifyPart(value: unknown, place: Place): string | undefined {
   }
   if (place === 'card' || !isPlainObject(value) || typeof value.toJSON === 'function') return JSON.stringify(value);
   const isCard = value.type === 'AdaptiveCard';
+  // An object on the way to no card (a reply with only text) is serialized whole.
+  if (!isCard && !leadsToCards(value)) return JSON.stringify(value);
   let out = '{';
   for (const key of Object.keys(value)) {
     const text = stringifyPart(value[key], isCard ? 'card' : TOWARDS_A_CARD.has(key) ? 'reply' : 'deep');
