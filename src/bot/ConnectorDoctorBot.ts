@@ -55,8 +55,6 @@ export interface BotDeps {
   /** Answer confident matches in channels without an @mention (needs the RSC permission). */
   quietListening: boolean;
   now?: () => Date;
-  /** Runs the reading of pastes that arrive together back to back; a new one by default. */
-  batcher?: TickBatcher;
 }
 
 /** What answerPaste found: the match (or null), the best candidate, and the card to send. */
@@ -84,12 +82,12 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly now: () => Date;
   private readonly messageExtension: MessageExtension;
-  private readonly batcher: TickBatcher;
+  /** Reads pastes that arrive together back to back. */
+  private readonly batcher = new TickBatcher();
 
   constructor(private readonly deps: BotDeps) {
     super();
     this.now = deps.now ?? (() => new Date());
-    this.batcher = deps.batcher ?? new TickBatcher();
     this.messageExtension = new MessageExtension(deps.matcher, deps.metrics, (context, text) => this.languageOf(context, text), (lang) => t(lang, 'reply.unknownCommand'));
     this.conversationData = deps.conversationState.createProperty('connectorDoctor');
     this.dialogState = deps.privateState.createProperty<DialogState>(DIALOG_STATE);
