@@ -57,14 +57,6 @@ export interface BotDeps {
   now?: () => Date;
 }
 
-/** What answerPaste found: the match (or null), the best candidate, and the card to send. */
-interface PasteOutcome {
-  match: { id: FailureModeId; confidence: number } | null;
-  best: FailureModeId | null;
-  secretsRemoved: number;
-  card: CardJson;
-}
-
 /** Where the server puts the HTTP request id, so that the turn's log lines carry it. */
 export const REQUEST_ID_KEY = Symbol('connectorDoctor.requestId');
 
@@ -208,34 +200,33 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   // ---- handlers ------------------------------------------------------------------------------
 
   private async diagnosePaste(context: TurnContext, lang: Lang, text: string): Promise<boolean> {
-    const outcome = await this.batcher.run(
+    const { diagnosis, kinds, card } = await this.batcher.run(
       () => cleanPaste(text),
       (clean) => readPaste(clean, this.deps.matcher),
-      (read) => this.answerPaste(lang, read),
+      (read) => ({ ...read, card: this.answerPaste(lang, read) }),
     );
     const log = this.logFor(context);
     if (text.length > MAX_PASTE_CHARS) await context.sendActivity(t(lang, 'reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) }));
-    if (outcome.match === null) {
+    if (diagnosis.match === null) {
       this.deps.metrics.notRecognisedPaste();
-      log.info('paste not recognised', { length: text.length, secretsRemoved: outcome.secretsRemoved, best: outcome.best });
+      log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
     } else {
-      this.deps.metrics.diagnosed(outcome.match.id);
-      log.info('paste diagnosed', { failureMode: outcome.match.id, confidence: outcome.match.confidence, length: text.length, secretsRemoved: outcome.secretsRemoved });
+      this.deps.metrics.diagnosed(diagnosis.match.id);
+      log.info('paste diagnosed', { failureMode: diagnosis.match.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
     }
-    await this.sendCard(context, outcome.card);
-    return outcome.match !== null;
+    await this.sendCard(context, card);
+    return diagnosis.match !== null;
   }
 
-  /** The answer to a paste that was read: what it matched, and the card. */
-  private answerPaste(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): PasteOutcome {
+  /** The card for a paste that was read: its diagnosis, or what the bot could not recognise. */
+  private answerPaste(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): CardJson {
     if (!diagnosis.match) {
-      const card = renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
-      return { match: null, best: diagnosis.candidates[0]?.id ?? null, secretsRemoved: kinds.length, card };
+      return renderNotRecognisedCard({ lang, modes: this.deps.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
     }
     const mode = this.modeOf(diagnosis.match.id);
     const supportContext: SupportContext = { source: 'paste', redactedText: excerpt(redacted, MAX_CONTEXT_TEXT), facts: diagnosis.match.facts, stepsTaken: [] };
     const others = diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1);
-    const card = renderDiagnosisCard({
+    return renderDiagnosisCard({
       lang,
       mode,
       confidence: diagnosis.match.confidence,
@@ -245,7 +236,6 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       context: supportContext,
       secretKinds: kinds,
     });
-    return { match: { id: mode.id, confidence: diagnosis.match.confidence }, best: mode.id, secretsRemoved: kinds.length, card };
   }
 
   private async recordFeedback(context: TurnContext, lang: Lang, submit: Extract<CardSubmit, { verb: 'feedback' }>): Promise<void> {
