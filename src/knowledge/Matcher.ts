@@ -132,9 +132,11 @@ export class Matcher {
       for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) background.add(f);
     }
     const ownersByPhrase = new Map<string, Set<number>>();
+    const knownTexts: string[] = [];
     this.modes.forEach((mode, modeIndex) => {
       for (const signature of mode.signatures) {
         for (const piece of constantPieces(signature.text)) {
+          knownTexts.push(piece);
           for (const fragment of fragmentsOf(piece)) {
             if (background.has(fragment)) continue;
             const owners = ownersByPhrase.get(fragment) ?? new Set<number>();
@@ -153,7 +155,8 @@ export class Matcher {
         this.sharedOwners.set(id, [...owners]);
       }
     }
-    this.index.build();
+    // Scanning a paste of a known error then reads the automaton front to back.
+    this.index.build(knownTexts);
   }
 
   /** Ranked candidates, the best match or null, and the facts found in the paste. */

@@ -3,8 +3,11 @@
  * left-to-right pass, so matching costs time linear in the text whatever it contains.
  *
  * The automaton has tens of thousands of nodes, and a scan reads one or two of them per character,
- * so it is laid out for the memory cache: after build() each node is four adjacent integers, nodes
- * along a phrase are neighbours, and a node's first child is stored inline (most nodes have one).
+ * so it is laid out for the memory cache: after build() each node is four adjacent integers and a
+ * node's first child is stored inline (most nodes have one). Nodes are numbered in the order a scan
+ * of the texts given to build() reaches them: a paste quotes those texts, and between two pastes
+ * the server's other work has pushed the table out of the cache, so a scan that reads it front to
+ * back (which the processor prefetches) instead of jumping costs about half as much.
  */
 
 /**
@@ -110,76 +113,106 @@ export class PhraseIndex {
     return this.built ? (this.phraseLengths[id] ?? 0) : (this.lengths[id] ?? 0);
   }
 
-  build(): this {
+  /**
+   * Freezes the automaton. `layoutTexts` are texts like those it will scan (for the matcher, the
+   * known error texts): nodes are numbered in the order a scan of them reaches them, so that
+   * scanning such a text reads the node table, and the phrase lists, front to back.
+   */
+  build(layoutTexts: Iterable<string> = []): this {
     if (this.built) return this;
     const count = this.ends.length;
     const children: Array<Array<[number, number]>> = Array.from({ length: count }, () => []);
-    let extraCount = 0;
     for (const [parent, code, child] of this.next.entries()) (children[parent] as Array<[number, number]>).push([code, child]);
-    const nodes = new Int32Array(count * STRIDE).fill(-1);
-    for (let node = 0; node < count; node++) {
-      const list = children[node] as Array<[number, number]>;
-      // Inline the child created first: it continues the phrase that created this node.
-      list.sort((a, b) => a[1] - b[1]);
-      const first = list[0];
-      if (!first) continue;
-      nodes[node * STRIDE + FIRST] = first[0] | (list.length > 1 ? MORE_CHILDREN : 0);
-      nodes[node * STRIDE + FIRST_CHILD] = first[1];
-      extraCount += list.length - 1;
-    }
-    const extra = new TransitionTable(extraCount);
-    children.forEach((list, node) => list.slice(1).forEach(([code, child]) => extra.set(node, code, child)));
-    this.next = extra;
-    this.nodes = nodes;
+    // Each node's children in the order they were created: the first continues the phrase that created the node.
+    for (const list of children) list.sort((a, b) => a[1] - b[1]);
+    const childOf = (node: number, code: number): number => {
+      if (node === 0) return (this.rootNext[code] as number) || -1;
+      for (const [c, child] of children[node] as Array<[number, number]>) if (c === code) return child;
+      return -1;
+    };
 
-    // Fail links breadth first; each node's outputs are its own phrase, then its fail node's outputs.
+    // Fail links breadth first, in the numbering of add().
     const fail = new Int32Array(count);
-    const outputLists: number[][] = new Array(count);
-    outputLists[0] = [];
     const queue: number[] = [];
     for (const [, child] of children[0] ?? []) queue.push(child);
     for (let head = 0; head < queue.length; head++) {
       const node = queue[head] as number;
       for (const [code, child] of children[node] ?? []) {
         let f = fail[node] as number;
-        let target = this.transition(f, code);
+        let target = childOf(f, code);
         while (target < 0 && f !== 0) {
           f = fail[f] as number;
-          target = this.transition(f, code);
+          target = childOf(f, code);
         }
         fail[child] = target >= 0 && target !== child ? target : 0;
         queue.push(child);
       }
     }
-    // Parents come before children in the queue, and fail nodes are shallower: their lists are ready.
-    const flat: number[] = [];
+
+    // The new numbering: the root, then nodes in the order scans of the layout texts reach them, then the rest breadth first.
+    const order: number[] = [0];
+    const renumbered = new Int32Array(count).fill(-1);
+    renumbered[0] = 0;
+    const visit = (node: number) => {
+      if (renumbered[node] !== -1) return;
+      renumbered[node] = order.length;
+      order.push(node);
+    };
+    for (const text of layoutTexts) {
+      let node = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        let target = childOf(node, code);
+        while (target < 0 && node !== 0) {
+          node = fail[node] as number;
+          visit(node);
+          target = childOf(node, code);
+        }
+        node = target < 0 ? 0 : target;
+        visit(node);
+      }
+    }
+    for (const node of queue) visit(node);
+    const id = (node: number) => renumbered[node] as number;
+
+    // Each node's outputs are its own phrase, then its fail node's; parents and fail nodes are shallower, so breadth first they are ready.
+    const outputLists: number[][] = new Array(count);
+    outputLists[0] = [];
     for (const node of queue) {
       const own = this.ends[node] as number;
       const inherited = outputLists[fail[node] as number] ?? [];
-      const list = own >= 0 ? [own, ...inherited] : inherited;
-      outputLists[node] = list;
-      nodes[node * STRIDE + FAIL] = fail[node] as number;
-      if (list.length > 0) {
-        nodes[node * STRIDE + OUTPUTS] = flat.length;
-        flat.push(...list, -1);
-      }
+      outputLists[node] = own >= 0 ? [own, ...inherited] : inherited;
     }
+
+    const nodes = new Int32Array(count * STRIDE).fill(-1);
+    const extra: Array<[number, number, number]> = [];
+    const flat: number[] = [];
+    order.forEach((node, at) => {
+      const base = at * STRIDE;
+      const [first, ...rest] = children[node] as Array<[number, number]>;
+      if (first) {
+        nodes[base + FIRST] = first[0] | (rest.length > 0 ? MORE_CHILDREN : 0);
+        nodes[base + FIRST_CHILD] = id(first[1]);
+      }
+      for (const [code, child] of rest) extra.push([at, code, id(child)]);
+      nodes[base + FAIL] = id(fail[node] as number);
+      const outputs = outputLists[node] as number[];
+      if (outputs.length > 0) {
+        nodes[base + OUTPUTS] = flat.length;
+        flat.push(...outputs, -1);
+      }
+    });
     nodes[FAIL] = 0;
+    this.next = new TransitionTable(extra.length);
+    for (const [node, code, child] of extra) this.next.set(node, code, child);
+    for (let code = 0; code < this.rootNext.length; code++) if (this.rootNext[code]) this.rootNext[code] = id(this.rootNext[code] as number);
+    this.nodes = nodes;
     this.outputs = Int32Array.from(flat);
     this.phraseLengths = Int32Array.from(this.lengths);
     this.ends = [];
     this.lengths = [];
     this.built = true;
     return this;
-  }
-
-  /** The child of node for code, or -1; only after build(). */
-  private transition(node: number, code: number): number {
-    if (node === 0) return (this.rootNext[code] as number) || -1;
-    const first = this.nodes[node * STRIDE + FIRST] as number;
-    if (first < 0) return -1;
-    if ((first & 0xffff) === code) return this.nodes[node * STRIDE + FIRST_CHILD] as number;
-    return first & MORE_CHILDREN ? this.next.get(node, code) : -1;
   }
 
   /** Calls onMatch(phraseId, endIndexExclusive) for every occurrence, in order of end position. */

@@ -48,9 +48,14 @@ describe('PhraseIndex', () => {
       const index = new PhraseIndex();
       for (const p of phrases) index.add(p);
       index.build();
+      // The same phrases, with the nodes numbered in the order scans of some texts reach them.
+      const laidOut = new PhraseIndex();
+      for (const p of phrases) laidOut.add(p);
+      laidOut.build(Array.from({ length: 5 }, () => word(Math.floor(next() * 100))));
       for (let t = 0; t < 10; t++) {
         const text = word(Math.floor(next() * 200));
         assert.deepEqual(scanned(index, text), naive(phrases, text), `round ${round}: ${text}`);
+        assert.deepEqual(scanned(laidOut, text), naive(phrases, text), `round ${round}, laid out: ${text}`);
       }
     }
   });
