@@ -4,7 +4,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 // several times faster than zod 3, which the rest of the code base uses.
 import { z } from 'zod/v4';
 import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
-import { stringifyJson } from './cards/cardJson';
+import { jsonBytes } from './cards/cardJson';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -40,12 +40,13 @@ const IncomingActivity = z
   .refine((a) => !(a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown } | undefined)?.action)), { path: ['value', 'action'] });
 
 /**
- * restify's JSON formatter, except that a reply's cards are serialized with the JSON remembered
- * when they were expanded (see cardJson): the same text, without serializing the card every time.
+ * restify's JSON formatter, except that a reply's cards are written with the JSON remembered when
+ * they were expanded (see cardJson): the same text, as UTF-8 assembled from the remembered bytes,
+ * without serializing and encoding the card every time.
  */
-function formatJson(_req: Request, res: Response, body: unknown): string {
-  const data = (body === undefined ? undefined : stringifyJson(body)) ?? 'null';
-  res.setHeader('Content-Length', Buffer.byteLength(data));
+function formatJson(_req: Request, res: Response, body: unknown): Buffer {
+  const data = jsonBytes(body) ?? Buffer.from('null');
+  res.setHeader('Content-Length', data.length);
   return data;
 }
 

@@ -1,10 +1,14 @@
 /**
- * JSON text for cards, reusing what was already serialized. An expanded card is frozen and sent
- * again and again (the same error pasted, help, list); its parts' JSON is kept beside it, so that
- * sending it serializes only what changes per reply (the activity around it, the buttons' data).
- * The output is what JSON.stringify gives for the same value.
+ * JSON for cards, reusing what was already serialized. An expanded card is frozen and sent again and
+ * again (the same error pasted, help, list); its parts' JSON is kept beside it as UTF-8, so that
+ * sending it serializes only what changes per reply (the activity around it, the buttons' data) and
+ * copies the rest. The output is what JSON.stringify gives for the same value.
  */
-const jsonOf = new WeakMap<object, string>();
+
+/** A part's JSON as UTF-8, or in pieces: encoded text, and text still to encode (per-reply values). */
+export type JsonPieces = ReadonlyArray<Buffer | string>;
+
+const jsonOf = new WeakMap<object, Buffer | JsonPieces>();
 
 /**
  * Keeps the JSON of each object or array directly under a frozen card, and of each element of
@@ -15,16 +19,16 @@ export function rememberJson(card: Readonly<Record<string, unknown>>): void {
   if (!Object.isFrozen(card)) throw new Error('rememberJson: only a frozen card keeps its JSON');
   for (const value of Object.values(card)) {
     if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) continue;
-    jsonOf.set(value, JSON.stringify(value));
+    jsonOf.set(value, Buffer.from(JSON.stringify(value)));
     if (!Array.isArray(value)) continue;
     for (const element of value as unknown[]) {
-      if (typeof element === 'object' && element !== null && Object.isFrozen(element)) jsonOf.set(element, JSON.stringify(element));
+      if (typeof element === 'object' && element !== null && Object.isFrozen(element)) jsonOf.set(element, Buffer.from(JSON.stringify(element)));
     }
   }
 }
 
 /** Keeps the JSON of a frozen card part built without JSON.stringify (see expandCardLate); it must be what JSON.stringify gives. */
-export function rememberJsonOf(part: object, json: string): void {
+export function rememberJsonOf(part: object, json: JsonPieces): void {
   if (!Object.isFrozen(part)) throw new Error('rememberJsonOf: only a frozen part keeps its JSON');
   jsonOf.set(part, json);
 }
@@ -46,34 +50,106 @@ function leadsToCards(value: Record<string, unknown>): boolean {
 type Place = 'reply' | 'card' | 'deep';
 
 /**
- * JSON.stringify(value), taking remembered card parts as they are. It walks only the way to cards
- * (see TOWARDS_A_CARD) and one level into them, and hands every other part to JSON.stringify whole.
+ * The UTF-8 bytes of JSON.stringify(value), or undefined where JSON.stringify gives undefined. It
+ * walks only the way to cards (see TOWARDS_A_CARD) and one level into them, hands every other part
+ * to JSON.stringify whole, and copies the bytes of remembered card parts as they are: a reply with
+ * a card is assembled from a few buffers instead of being built as a string and encoded.
  */
-export function stringifyJson(value: unknown): string | undefined {
-  return stringifyPart(value, 'reply');
+export function jsonBytes(value: unknown): Buffer | undefined {
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const text = JSON.stringify(value) as string | undefined;
+    return text === undefined ? undefined : Buffer.from(text);
+  }
+  const out = new JsonOut();
+  writeObject(value, 'reply', out);
+  return out.finish();
 }
 
-function stringifyPart(value: unknown, place: Place): string | undefined {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+/** Text written so far, kept as a string until bytes that are already encoded come. */
+class JsonOut {
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+  text = '';
+
+  bytes(bytes: Buffer): void {
+    this.flush();
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+  }
+
+  finish(): Buffer {
+    this.flush();
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.length);
+  }
+
+  private flush(): void {
+    if (this.text === '') return;
+    const bytes = Buffer.from(this.text);
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+    this.text = '';
+  }
+}
+
+/** Writes an object or array (without toJSON); remembered parts as their bytes or JSON. */
+function writeObject(value: object, place: Place, out: JsonOut): void {
   const known = jsonOf.get(value);
-  if (known !== undefined) return known;
-  if (place === 'deep') return JSON.stringify(value);
+  if (Buffer.isBuffer(known)) return out.bytes(known);
+  if (known !== undefined) {
+    for (const piece of known) {
+      if (typeof piece === 'string') out.text += piece;
+      else out.bytes(piece);
+    }
+    return;
+  }
+  if (place === 'deep') {
+    out.text += JSON.stringify(value);
+    return;
+  }
   if (Array.isArray(value)) {
     // A card's arrays (body, actions) hold remembered elements; arrays in the reply may hold cards.
     const inner: Place = place === 'card' ? 'deep' : 'reply';
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i === 0 ? '' : ','}${stringifyPart(value[i], inner) ?? 'null'}`;
-    return `${out}]`;
+    out.text += '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.text += ',';
+      if (!writeValue(value[i], inner, out)) out.text += 'null';
+    }
+    out.text += ']';
+    return;
   }
-  if (place === 'card' || !isPlainObject(value) || typeof value.toJSON === 'function') return JSON.stringify(value);
+  if (place === 'card' || !isPlainObject(value)) {
+    out.text += JSON.stringify(value);
+    return;
+  }
   const isCard = value.type === 'AdaptiveCard';
   // An object on the way to no card (a reply with only text) is serialized whole.
-  if (!isCard && !leadsToCards(value)) return JSON.stringify(value);
-  let out = '{';
-  for (const key of Object.keys(value)) {
-    const text = stringifyPart(value[key], isCard ? 'card' : TOWARDS_A_CARD.has(key) ? 'reply' : 'deep');
-    if (text === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${text}`;
+  if (!isCard && !leadsToCards(value)) {
+    out.text += JSON.stringify(value);
+    return;
   }
-  return `${out}}`;
+  out.text += '{';
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (omitted(child)) continue;
+    out.text += `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    writeValue(child, isCard ? 'card' : TOWARDS_A_CARD.has(key) ? 'reply' : 'deep', out);
+  }
+  out.text += '}';
+}
+
+/** What JSON.stringify leaves out of an object (or writes as null in an array). */
+function omitted(value: unknown): boolean {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return true;
+  // Only toJSON can turn an object into nothing.
+  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function' && JSON.stringify(value) === undefined;
+}
+
+/** Writes one value; false when JSON.stringify would leave it out. */
+function writeValue(value: unknown, place: Place, out: JsonOut): boolean {
+  if (omitted(value)) return false;
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') out.text += JSON.stringify(value);
+  else writeObject(value, place, out);
+  return true;
 }

@@ -1,5 +1,5 @@
 import { Template } from 'adaptivecards-templating';
-import { rememberJson, rememberJsonOf } from './cardJson';
+import { rememberJson, rememberJsonOf, type JsonPieces } from './cardJson';
 
 export type CardJson = Record<string, unknown>;
 
@@ -74,27 +74,41 @@ function splitLate(text: string): LatePiece {
   return { parts, names };
 }
 
-function fill({ parts, names }: LatePiece, values: Readonly<Record<string, string>>, escape: (value: string) => string): string {
+function fill({ parts, names }: LatePiece, values: Readonly<Record<string, string>>): string {
   let out = parts[0] as string;
   for (let i = 0; i < names.length; i++) {
     const value = values[names[i] as string];
     if (value === undefined) throw new Error(`card: no value for the late field "${names[i]}"`);
-    out += escape(value) + (parts[i + 1] as string);
+    out += value + (parts[i + 1] as string);
   }
   return out;
 }
 
-const asIs = (value: string) => value;
-/** A value's text inside a JSON string literal. */
-const inJsonString = (value: string) => JSON.stringify(value).slice(1, -1);
+
+/** JSON with the values in, as pieces: the encoded text around them, and each value's text inside a JSON string literal. */
+function fillJson({ parts, names }: LateBytes, values: Readonly<Record<string, string>>): JsonPieces {
+  const pieces: Array<Buffer | string> = [parts[0] as Buffer];
+  for (let i = 0; i < names.length; i++) {
+    const value = values[names[i] as string];
+    if (value === undefined) throw new Error(`card: no value for the late field "${names[i]}"`);
+    pieces.push(JSON.stringify(value).slice(1, -1), parts[i + 1] as Buffer);
+  }
+  return pieces;
+}
 
 /** Where a cached card holds late markers: the strings themselves, or the children that lead to some. */
 type LateSlots = LatePiece | Map<string | number, LateSlots>;
 
 interface LateBinder {
   readonly slots: LateSlots;
-  /** For each top-level part of the card with markers: its JSON, split at them. */
-  readonly json: ReadonlyMap<string, LatePiece>;
+  /** For each top-level part of the card with markers: its JSON, split at them, as UTF-8. */
+  readonly json: ReadonlyMap<string, LateBytes>;
+}
+
+/** A LatePiece of JSON with the text around the markers encoded once. */
+interface LateBytes {
+  readonly parts: readonly Buffer[];
+  readonly names: readonly string[];
 }
 const binders = new WeakMap<CardJson, LateBinder | null>();
 
@@ -116,8 +130,11 @@ function binderOf(card: CardJson): LateBinder | null {
     const slots = findLateSlots(card);
     binder = null;
     if (slots instanceof Map) {
-      const json = new Map<string, LatePiece>();
-      for (const key of slots.keys()) json.set(String(key), splitLate(JSON.stringify(card[key])));
+      const json = new Map<string, LateBytes>();
+      for (const key of slots.keys()) {
+        const { parts, names } = splitLate(JSON.stringify(card[key]));
+        json.set(String(key), { parts: parts.map((part) => Buffer.from(part)), names });
+      }
       binder = { slots, json };
     }
     binders.set(card, binder);
@@ -127,7 +144,7 @@ function binderOf(card: CardJson): LateBinder | null {
 
 /** A frozen copy of the card with the late values in; parts without markers are shared with the cached card. */
 function bindLate(node: unknown, slots: LateSlots, values: Readonly<Record<string, string>>): unknown {
-  if (!(slots instanceof Map)) return fill(slots, values, asIs);
+  if (!(slots instanceof Map)) return fill(slots, values);
   const copy = (Array.isArray(node) ? [...(node as unknown[])] : { ...(node as object) }) as Record<string | number, unknown>;
   for (const [key, childSlots] of slots) copy[key] = bindLate((node as Record<string | number, unknown>)[key], childSlots, values);
   return Object.freeze(copy);
@@ -145,7 +162,7 @@ export function expandCardLate(template: object, key: string, buildData: () => o
   const bytes = Object.values(values).reduce((sum, value) => sum + Buffer.byteLength(value), 0);
   if (bytes > MAX_LATE_BYTES) throw new Error(`card: late values are ${bytes} bytes, over the ${MAX_LATE_BYTES}-byte allowance`);
   const bound = bindLate(card, binder.slots, values) as CardJson;
-  for (const [part, json] of binder.json) rememberJsonOf(bound[part] as object, fill(json, values, inJsonString));
+  for (const [part, json] of binder.json) rememberJsonOf(bound[part] as object, fillJson(json, values));
   return bound;
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { rememberJson, stringifyJson } from '../../src/cards/cardJson';
+import { jsonBytes, rememberJson } from '../../src/cards/cardJson';
 import { renderDiagnosisCard } from '../../src/cards/renderDiagnosisCard';
 import { renderHelpCard } from '../../src/cards/renderHelpCard';
 import { renderNotRecognisedCard } from '../../src/cards/renderNotRecognisedCard';
@@ -12,6 +12,13 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** What the server sends for a value, decoded: it must be JSON.stringify's text. */
+function stringifyJson(value: unknown): string | undefined {
+  const bytes = jsonBytes(value);
+  assert.ok(bytes === undefined || Buffer.isBuffer(bytes));
+  return bytes?.toString('utf8');
 }
 
 /** A reply as CloudAdapter answers expectReplies: {activities: [...]} with cards as attachments. */
@@ -32,7 +39,7 @@ function reply(...cards: Array<Record<string, unknown>>): unknown {
   };
 }
 
-describe('cardJson: JSON for replies that reuses remembered card parts', () => {
+describe('cardJson: JSON bytes for replies that reuse remembered card parts', () => {
   it('gives exactly what JSON.stringify gives for replies with real cards, and reuses the remembered body', () => {
     const mode = defaultMatcher().modes[0];
     assert.ok(mode);
