@@ -61,7 +61,7 @@ class TransitionTable {
 }
 
 /** Node layout after build(): four integers per node. */
-const FIRST = 0; // the first child's code unit, bit 16 set when the node has more children; -1 for a leaf
+const FIRST = 0; // the inline transition's code unit (see build()), bit 16 set when the node has (other) children; -1 for none
 const FIRST_CHILD = 1;
 const FAIL = 2;
 const OUTPUTS = 3; // start of the node's phrase ids in `outputs` (ended by -1), or -1 when none
@@ -149,6 +149,11 @@ export class PhraseIndex {
       }
     }
 
+    // Each node keeps one transition inline (see FIRST). Where a scan of the layout texts leaves a
+    // node, that transition is the one it takes, even when it runs through fail links (the
+    // automaton's full transition): a scan of those texts then reads one node per character, not
+    // a node, its fail node and the child. Elsewhere it is the node's first child.
+    const inline = new Map<number, [number, number]>();
     // The new numbering: the root, then nodes in the order scans of the layout texts reach them, then the rest breadth first.
     const order: number[] = [0];
     const renumbered = new Int32Array(count).fill(-1);
@@ -158,17 +163,45 @@ export class PhraseIndex {
       renumbered[node] = order.length;
       order.push(node);
     };
+    /** The automaton's transition: the child, or the fail node's transition. */
+    const step = (from: number, code: number): number => {
+      let node = from;
+      let target = childOf(node, code);
+      while (target < 0 && node !== 0) {
+        node = fail[node] as number;
+        target = childOf(node, code);
+      }
+      return target < 0 ? 0 : target;
+    };
     for (const text of layoutTexts) {
       let node = 0;
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        let target = childOf(node, code);
-        while (target < 0 && node !== 0) {
+        // As scan() will read it: the inline transition if it fits, else the child, else the fail node.
+        for (;;) {
+          if (node === 0) {
+            node = step(0, code);
+            break;
+          }
+          const kept = inline.get(node);
+          if (kept === undefined) {
+            const target = step(node, code);
+            inline.set(node, [code, target]);
+            node = target;
+            break;
+          }
+          if (kept[0] === code) {
+            node = kept[1];
+            break;
+          }
+          const child = childOf(node, code);
+          if (child >= 0) {
+            node = child;
+            break;
+          }
           node = fail[node] as number;
           visit(node);
-          target = childOf(node, code);
         }
-        node = target < 0 ? 0 : target;
         visit(node);
       }
     }
@@ -189,12 +222,14 @@ export class PhraseIndex {
     const flat: number[] = [];
     order.forEach((node, at) => {
       const base = at * STRIDE;
-      const [first, ...rest] = children[node] as Array<[number, number]>;
-      if (first) {
-        nodes[base + FIRST] = first[0] | (rest.length > 0 ? MORE_CHILDREN : 0);
-        nodes[base + FIRST_CHILD] = id(first[1]);
+      const list = children[node] as Array<[number, number]>;
+      const [code, target] = inline.get(node) ?? list[0] ?? [-1, -1];
+      const rest = list.filter(([c]) => c !== code);
+      if (code >= 0) {
+        nodes[base + FIRST] = code | (rest.length > 0 ? MORE_CHILDREN : 0);
+        nodes[base + FIRST_CHILD] = id(target);
       }
-      for (const [code, child] of rest) extra.push([at, code, id(child)]);
+      for (const [c, child] of rest) extra.push([at, c, id(child)]);
       nodes[base + FAIL] = id(fail[node] as number);
       const outputs = outputLists[node] as number[];
       if (outputs.length > 0) {
