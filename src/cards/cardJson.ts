@@ -65,28 +65,37 @@ export function jsonBytes(value: unknown): Buffer | undefined {
   return out.finish();
 }
 
-/** Text written so far, kept as a string until bytes that are already encoded come. */
+/**
+ * The reply in pieces: text, and bytes that are already encoded. finish() encodes the text straight
+ * into the one buffer it allocates, after or between the encoded pieces.
+ */
 class JsonOut {
-  private readonly chunks: Buffer[] = [];
-  private length = 0;
+  private readonly pieces: Array<Buffer | string> = [];
+  /** An upper bound of the UTF-8 length: three bytes per UTF-16 code unit of text at most. */
+  private bound = 0;
   text = '';
 
   bytes(bytes: Buffer): void {
     this.flush();
-    this.chunks.push(bytes);
-    this.length += bytes.length;
+    this.pieces.push(bytes);
+    this.bound += bytes.length;
   }
 
   finish(): Buffer {
     this.flush();
-    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.length);
+    const out = Buffer.allocUnsafe(this.bound);
+    let at = 0;
+    for (const piece of this.pieces) {
+      if (typeof piece === 'string') at += out.write(piece, at);
+      else at += piece.copy(out, at);
+    }
+    return out.subarray(0, at);
   }
 
   private flush(): void {
     if (this.text === '') return;
-    const bytes = Buffer.from(this.text);
-    this.chunks.push(bytes);
-    this.length += bytes.length;
+    this.pieces.push(this.text);
+    this.bound += 3 * this.text.length;
     this.text = '';
   }
 }
