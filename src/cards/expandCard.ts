@@ -1,5 +1,5 @@
-import { Template } from 'adaptivecards-templating';
 import { rememberJson, rememberJsonOf, type JsonPieces } from './cardJson';
+import { expandInThisThread, type ExpandTemplate } from './expandTemplate';
 
 export type CardJson = Record<string, unknown>;
 
@@ -12,6 +12,14 @@ export interface CardAttachment {
 export const MAX_CARD_BYTES = 28 * 1024;
 /** The longest stretch of pasted text a card echoes. */
 export const MAX_ECHO_CHARS = 3000;
+
+/** Where templates are expanded: in this thread unless a server hands them to a TemplateThread. */
+let expandTemplate: ExpandTemplate = expandInThisThread;
+
+/** Sets where templates are expanded (see TemplateThread); the same cards come out either way. */
+export function useTemplateExpansion(expand: ExpandTemplate = expandInThisThread): void {
+  expandTemplate = expand;
+}
 
 /**
  * Binds data to a template. The templating engine evaluates only the template's own
@@ -30,7 +38,7 @@ export function expandCardCached(template: object, key: string, buildData: () =>
   expanded.set(template, perTemplate);
   let card = perTemplate.get(key);
   if (card === undefined) {
-    const json = JSON.stringify(preparedTemplate(template).expand({ $root: buildData() }));
+    const json = expandTemplate(template, buildData());
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_CARD_BYTES) throw new Error(`card is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
     card = deepFreeze(JSON.parse(json) as CardJson);
@@ -185,17 +193,6 @@ function deepFreeze<T>(value: T): T {
  */
 const MAX_EXPANSIONS_PER_TEMPLATE = 128;
 const expanded = new WeakMap<object, Map<string, CardJson>>();
-
-/** new Template() parses every expression with ANTLR, which costs far more than expanding: once per template. */
-const prepared = new WeakMap<object, Template>();
-function preparedTemplate(template: object): Template {
-  let found = prepared.get(template);
-  if (!found) {
-    found = new Template(template);
-    prepared.set(template, found);
-  }
-  return found;
-}
 
 /**
  * A number per object, for cache keys of cards built from shared objects (failure modes): equal

@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { useTemplateExpansion } from '../../src/cards/expandCard';
+import { expandInThisThread } from '../../src/cards/expandTemplate';
+import { renderDiagnosisCard } from '../../src/cards/renderDiagnosisCard';
+import { renderNoneOutcomeCard } from '../../src/cards/renderNoneOutcomeCard';
+import { renderNotRecognisedCard } from '../../src/cards/renderNotRecognisedCard';
+import { renderSupportRequestCard } from '../../src/cards/renderSupportRequestCard';
+import { TemplateThread } from '../../src/cards/TemplateThread';
+import { defaultMatcher, loadQuestionTree } from '../../src/knowledge';
+
+/** The templates and data the card functions expand, recorded while they render cards of every kind. */
+function recordExpansions(): Array<{ template: object; data: object }> {
+  const recorded: Array<{ template: object; data: object }> = [];
+  useTemplateExpansion((template, data) => {
+    recorded.push({ template, data });
+    return expandInThisThread(template, data);
+  });
+  try {
+    const { modes } = defaultMatcher();
+    for (const [i, original] of modes.entries()) {
+      // A copy of the mode is a new cache key: the card is expanded, not taken from the cache.
+      const mode = { ...original };
+      const lang = i % 2 === 0 ? 'en' : 'ko';
+      renderDiagnosisCard({ lang, mode, confidence: 0.87, facts: { userPrincipalName: 'admin@contoso.com', cmdlet: 'New-CsOnlineSession' }, others: [], diagnosisId: 'd', secretKinds: ['password'] });
+      renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: 'd', fromGuided: true });
+    }
+    const pasted = 'Logon failed ${title} \u2028 한국어 "quoted" \\ ' + Date.now();
+    renderNotRecognisedCard({ lang: 'en', modes, closest: [{ id: 'logon-failed', confidence: 0.3 }], pastedText: pasted, secretKinds: ['bearer token'] });
+    renderSupportRequestCard({ lang: 'ko', mode: modes[0] as (typeof modes)[number], redactedErrorText: pasted, facts: {}, stepsTried: [], at: new Date() });
+    renderNoneOutcomeCard('en', loadQuestionTree(), [`Step taken at ${Date.now()}`]);
+  } finally {
+    useTemplateExpansion();
+  }
+  return recorded;
+}
+
+describe('TemplateThread: card templates expanded in a worker thread', () => {
+  const threads: TemplateThread[] = [];
+  const newThread = (options?: ConstructorParameters<typeof TemplateThread>[0]) => {
+    const thread = new TemplateThread(options);
+    threads.push(thread);
+    return thread;
+  };
+  afterEach(async () => {
+    await Promise.all(threads.splice(0).map((thread) => thread.close()));
+  });
+
+  it('gives exactly the JSON that expanding in this thread gives, for every kind of card', () => {
+    const recorded = recordExpansions();
+    assert.ok(recorded.length >= 20, `expected expansions of every card kind, got ${recorded.length}`);
+    const thread = newThread();
+    for (const { template, data } of recorded) assert.equal(thread.expand(template, data), expandInThisThread(template, data));
+    assert.equal(thread.inThisThread, false, 'the worker answered every expansion');
+  });
+
+  it('inserts data as text in the worker too: an expression in a paste is not evaluated', () => {
+    const thread = newThread();
+    const card = JSON.parse(thread.expand({ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${paste}' }] }, { paste: '${1 + 1} and ${title}', title: 'secret title' })) as { body: Array<{ text: string }> };
+    assert.equal(card.body[0]?.text, '${1 + 1} and ${title}');
+  });
+
+  it('starts again after it stopped for being idle', async () => {
+    const thread = newThread({ idleMs: 20 });
+    const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${n}' }] };
+    assert.match(thread.expand(template, { n: 'one' }), /"one"/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The new worker has not seen the template: it is sent again.
+    assert.match(thread.expand(template, { n: 'two' }), /"two"/);
+    assert.equal(thread.inThisThread, false);
+  });
+
+  it('expands in this thread, with the same result, when the worker does not answer in time', () => {
+    // No worker starts and loads the templating engine within a millisecond.
+    const thread = newThread({ timeoutMs: 1 });
+    const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'Hello ${name}' }] };
+    assert.equal(thread.expand(template, { name: 'admin' }), expandInThisThread(template, { name: 'admin' }));
+    assert.equal(thread.inThisThread, true);
+    assert.equal(thread.expand(template, { name: 'again' }), expandInThisThread(template, { name: 'again' }));
+  });
+
+  it('reports a card the worker cannot hand back as an error, and keeps working', () => {
+    const thread = newThread();
+    const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${text}' }] };
+    assert.throws(() => thread.expand(template, { text: 'x'.repeat(300 * 1024) }), /card template expansion failed: the card is \d+ bytes/);
+    assert.match(thread.expand(template, { text: 'small' }), /"small"/);
+    assert.equal(thread.inThisThread, false);
+  });
+});
