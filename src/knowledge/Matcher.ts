@@ -132,11 +132,11 @@ export class Matcher {
       for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) background.add(f);
     }
     const ownersByPhrase = new Map<string, Set<number>>();
-    const knownTexts: string[] = [];
+    const knownTexts: Array<{ piece: string; printed: boolean }> = [];
     this.modes.forEach((mode, modeIndex) => {
       for (const signature of mode.signatures) {
         for (const piece of constantPieces(signature.text)) {
-          knownTexts.push(piece);
+          knownTexts.push({ piece, printed: signature.source === 'powershell' });
           for (const fragment of fragmentsOf(piece)) {
             if (background.has(fragment)) continue;
             const owners = ownersByPhrase.get(fragment) ?? new Set<number>();
@@ -155,8 +155,9 @@ export class Matcher {
         this.sharedOwners.set(id, [...owners]);
       }
     }
-    // Scanning a paste of a known error then reads the automaton front to back.
-    this.index.build(knownTexts);
+    // Scanning a paste of a known error then reads the automaton front to back; where texts share a
+    // stretch, the way the error as PowerShell prints it goes on is preferred: that is what admins paste.
+    this.index.build([...knownTexts.filter((t) => t.printed), ...knownTexts.filter((t) => !t.printed)].map((t) => t.piece));
   }
 
   /** Ranked candidates, the best match or null, and the facts found in the paste. */

@@ -61,12 +61,21 @@ class TransitionTable {
 }
 
 /** Node layout after build(): four integers per node. */
-const FIRST = 0; // the inline transition's code unit (see build()), bit 16 set when the node has (other) children; -1 for none
+const FIRST = 0; // the inline transition's code unit (see build()) and, from bit 16, otherChildren(); -1 for none
 const FIRST_CHILD = 1;
 const FAIL = 2;
 const OUTPUTS = 3; // start of the node's phrase ids in `outputs` (ended by -1), or -1 when none
 const STRIDE = 4;
-const MORE_CHILDREN = 0x10000;
+/**
+ * Bits 16 to 23 of FIRST: for the node's children other than the inline one, bit (code & 7) is
+ * set. A scan looks a character up in the transition table only when its bit is set, so a
+ * character that leaves the node for its fail node (most do) costs no random read.
+ */
+function otherChildren(children: ReadonlyArray<readonly [number, number]>): number {
+  let bits = 0;
+  for (const [code] of children) bits |= 1 << (code & 7);
+  return bits << 16;
+}
 
 export class PhraseIndex {
   /** Every transition while phrases are added; after build() only those not stored inline. */
@@ -226,7 +235,7 @@ export class PhraseIndex {
       const [code, target] = inline.get(node) ?? list[0] ?? [-1, -1];
       const rest = list.filter(([c]) => c !== code);
       if (code >= 0) {
-        nodes[base + FIRST] = code | (rest.length > 0 ? MORE_CHILDREN : 0);
+        nodes[base + FIRST] = code | otherChildren(rest);
         nodes[base + FIRST_CHILD] = id(target);
       }
       for (const [c, child] of rest) extra.push([at, c, id(child)]);
@@ -269,7 +278,7 @@ export class PhraseIndex {
             node = nodes[base + FIRST_CHILD] as number;
             break;
           }
-          if (first & MORE_CHILDREN) {
+          if ((first >>> 16) & (1 << (code & 7))) {
             const target = this.next.get(node, code);
             if (target >= 0) {
               node = target;
