@@ -65,6 +65,27 @@ describe('cardJson: JSON bytes for replies that reuse remembered card parts', ()
     for (const text of sent) assert.match(text ?? '', /"text":"read \d"/);
   });
 
+  it('writes the buttons of a diagnosis card from their remembered JSON, with the support context serialized once', () => {
+    const mode = defaultMatcher().modes[2];
+    assert.ok(mode);
+    let reads = 0;
+    const context = { source: 'paste' as const, facts: {}, stepsTaken: [] as string[] } as { source: 'paste'; redactedText?: string; facts: Record<string, string>; stepsTaken: string[] };
+    Object.defineProperty(context, 'redactedText', { enumerable: true, get: () => `error text, read ${++reads}` });
+    const card = renderDiagnosisCard({ lang: 'ko', mode, confidence: 0.7, facts: {}, others: [], diagnosisId: 'd-"2"', context });
+    const rendered = reads;
+    assert.ok(rendered > 0);
+    const sent = [stringifyJson(reply(card)), stringifyJson(reply(card))];
+    assert.equal(reads, rendered, 'sending the card does not serialize the buttons again');
+    for (const text of sent) {
+      const actions = (JSON.parse(text ?? '') as { activities: Array<{ attachments: Array<{ content: { actions: Array<{ data: Record<string, unknown> }> } }> }> }).activities[0]?.attachments[0]?.content.actions ?? [];
+      assert.ok(actions.length >= 4);
+      for (const action of actions) assert.equal(action.data.diagnosisId, 'd-"2"');
+      const withContext = actions.filter((a) => a.data.context !== undefined);
+      assert.equal(withContext.length, 2, '"Didn\'t help" and "Prepare a support request" carry the context');
+      for (const action of withContext) assert.equal((action.data.context as { redactedText: string }).redactedText, `error text, read ${rendered}`);
+    }
+  });
+
   it('fills in the JSON of cards with per-paste values exactly as JSON.stringify writes them', () => {
     const matcher = defaultMatcher();
     const awkward = ['plain@contoso.com', 'quote"back\\slash@x.com', 'line\nbreak\u2028sep', '\ud800lone', '<b>&amp;</b> ${title} \ue000late:title\ue000', '한국어 사용자'];
