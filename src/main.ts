@@ -19,7 +19,7 @@ export interface StartedBot {
 export async function startBot(config: Readonly<Config>, logger: Logger = createLogger({ level: config.logLevel })): Promise<StartedBot> {
   // Card templates are expanded in a worker thread: the templating engine stays out of this heap.
   const templates = new TemplateThread();
-  templates.warmUp();
+  if (!(await templates.start())) logger.warn('card templates are expanded in the server thread: the template worker did not start');
   useTemplateExpansion(templates.expand);
   const storage = await createStorage(config.storage);
   const { bot, conversationState, privateState, metrics, matcher } = createBot({ storage, logger, config });

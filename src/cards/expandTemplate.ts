@@ -17,11 +17,15 @@ const prepared = new WeakMap<object, Template>();
 export function expandInThisThread(template: object, data: object): string {
   let found = prepared.get(template);
   if (!found) {
-    // Loaded on demand: a server that expands in a worker (see TemplateThread) never loads it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const templating = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
-    found = new templating.Template(template);
+    found = new (loadTemplating().Template)(template);
     prepared.set(template, found);
   }
   return JSON.stringify(found.expand({ $root: data }));
+}
+
+/** Loads the templating engine into this thread (once). */
+export function loadTemplating(): typeof import('adaptivecards-templating') {
+  // Loaded on demand: a server that expands in a worker (see TemplateThread) never loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('adaptivecards-templating') as typeof import('adaptivecards-templating');
 }

@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { expandInThisThread } from './expandTemplate';
-import { EXPANDED, FAILED, LENGTH, STATE } from './templateThreadProtocol';
+import { expandInThisThread, loadTemplating } from './expandTemplate';
+import { EXPANDED, FAILED, LENGTH, READY, STATE } from './templateThreadProtocol';
 
 const Shared = z.object({ control: z.instanceof(SharedArrayBuffer), result: z.instanceof(SharedArrayBuffer) });
 const Request = z.object({ templateId: z.number().int(), template: z.string().optional(), data: z.record(z.string(), z.unknown()) });
@@ -24,6 +24,10 @@ function expand(message: unknown): Buffer {
   if (!known) throw new Error(`template ${templateId} was never sent`);
   return Buffer.from(expandInThisThread(known, data));
 }
+
+// Loaded before the worker says it is ready, so that no expansion waits for it.
+loadTemplating();
+parentPort?.postMessage(READY);
 
 parentPort?.on('message', (message: unknown) => {
   let state = EXPANDED;

@@ -45,44 +45,50 @@ describe('TemplateThread: card templates expanded in a worker thread', () => {
     await Promise.all(threads.splice(0).map((thread) => thread.close()));
   });
 
-  it('gives exactly the JSON that expanding in this thread gives, for every kind of card', () => {
+  it('gives exactly the JSON that expanding in this thread gives, for every kind of card', async () => {
     const recorded = recordExpansions();
     assert.ok(recorded.length >= 20, `expected expansions of every card kind, got ${recorded.length}`);
     const thread = newThread();
+    assert.equal(await thread.start(), true, 'the worker starts');
     for (const { template, data } of recorded) assert.equal(thread.expand(template, data), expandInThisThread(template, data));
-    assert.equal(thread.inThisThread, false, 'the worker answered every expansion');
+    assert.equal(thread.inWorker, true, 'the worker answered every expansion');
   });
 
-  it('inserts data as text in the worker too: an expression in a paste is not evaluated', () => {
+  it('inserts data as text in the worker too: an expression in a paste is not evaluated', async () => {
     const thread = newThread();
+    assert.equal(await thread.start(), true);
     const card = JSON.parse(thread.expand({ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${paste}' }] }, { paste: '${1 + 1} and ${title}', title: 'secret title' })) as { body: Array<{ text: string }> };
     assert.equal(card.body[0]?.text, '${1 + 1} and ${title}');
+    assert.equal(thread.inWorker, true);
   });
 
-  it('starts again after it stopped for being idle', async () => {
-    const thread = newThread({ idleMs: 20 });
-    const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${n}' }] };
-    assert.match(thread.expand(template, { n: 'one' }), /"one"/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // The new worker has not seen the template: it is sent again.
-    assert.match(thread.expand(template, { n: 'two' }), /"two"/);
-    assert.equal(thread.inThisThread, false);
-  });
-
-  it('expands in this thread, with the same result, when the worker does not answer in time', () => {
-    // No worker starts and loads the templating engine within a millisecond.
-    const thread = newThread({ timeoutMs: 1 });
+  it('expands in this thread, with the same result, before the worker is started and after it stopped', async () => {
+    const thread = newThread();
     const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'Hello ${name}' }] };
+    assert.equal(thread.inWorker, false);
     assert.equal(thread.expand(template, { name: 'admin' }), expandInThisThread(template, { name: 'admin' }));
-    assert.equal(thread.inThisThread, true);
+    assert.equal(await thread.start(), true);
+    assert.equal(thread.expand(template, { name: 'worker' }), expandInThisThread(template, { name: 'worker' }));
+    await thread.close();
+    assert.equal(thread.inWorker, false);
     assert.equal(thread.expand(template, { name: 'again' }), expandInThisThread(template, { name: 'again' }));
   });
 
-  it('reports a card the worker cannot hand back as an error, and keeps working', () => {
+  it('gives up on a worker that does not start in time, and expands in this thread', async () => {
+    // No worker starts and loads the templating engine within a millisecond.
+    const thread = newThread({ startTimeoutMs: 1 });
+    assert.equal(await thread.start(), false);
+    assert.equal(thread.inWorker, false);
+    const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${n}' }] };
+    assert.equal(thread.expand(template, { n: 'here' }), expandInThisThread(template, { n: 'here' }));
+  });
+
+  it('reports a card the worker cannot hand back as an error, and keeps working', async () => {
     const thread = newThread();
+    assert.equal(await thread.start(), true);
     const template = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${text}' }] };
     assert.throws(() => thread.expand(template, { text: 'x'.repeat(300 * 1024) }), /card template expansion failed: the card is \d+ bytes/);
     assert.match(thread.expand(template, { text: 'small' }), /"small"/);
-    assert.equal(thread.inThisThread, false);
+    assert.equal(thread.inWorker, true);
   });
 });
