@@ -56,13 +56,18 @@ type Place = 'reply' | 'card' | 'deep';
  * a card is assembled from a few buffers instead of being built as a string and encoded.
  */
 export function jsonBytes(value: unknown): Buffer | undefined {
-  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (serializedWhole(value)) {
     const text = JSON.stringify(value) as string | undefined;
     return text === undefined ? undefined : Buffer.from(text);
   }
   const out = new JsonOut();
-  writeObject(value, 'reply', out);
+  writeObject(value as object, 'reply', out);
   return out.finish();
+}
+
+/** A value JSON.stringify writes by itself: anything but an object or array without toJSON. */
+function serializedWhole(value: unknown): boolean {
+  return typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 /**
@@ -137,28 +142,32 @@ function writeObject(value: object, place: Place, out: JsonOut): void {
     return;
   }
   out.text += '{';
-  let first = true;
+  let separator = '';
   for (const key of Object.keys(value)) {
     const child = value[key];
-    if (omitted(child)) continue;
-    out.text += `${first ? '' : ','}${JSON.stringify(key)}:`;
-    first = false;
-    writeValue(child, isCard ? 'card' : TOWARDS_A_CARD.has(key) ? 'reply' : 'deep', out);
+    const name = `${separator}${JSON.stringify(key)}:`;
+    if (serializedWhole(child)) {
+      // undefined for what JSON.stringify leaves out of an object (undefined, functions, symbols).
+      const text = JSON.stringify(child) as string | undefined;
+      if (text === undefined) continue;
+      out.text += name + text;
+    } else {
+      out.text += name;
+      writeObject(child as object, isCard ? 'card' : TOWARDS_A_CARD.has(key) ? 'reply' : 'deep', out);
+    }
+    separator = ',';
   }
   out.text += '}';
 }
 
-/** What JSON.stringify leaves out of an object (or writes as null in an array). */
-function omitted(value: unknown): boolean {
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return true;
-  // Only toJSON can turn an object into nothing.
-  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function' && JSON.stringify(value) === undefined;
-}
-
-/** Writes one value; false when JSON.stringify would leave it out. */
+/** Writes one array element; false (and nothing written) where JSON.stringify writes null instead. */
 function writeValue(value: unknown, place: Place, out: JsonOut): boolean {
-  if (omitted(value)) return false;
-  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') out.text += JSON.stringify(value);
-  else writeObject(value, place, out);
+  if (!serializedWhole(value)) {
+    writeObject(value as object, place, out);
+    return true;
+  }
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) return false;
+  out.text += text;
   return true;
 }

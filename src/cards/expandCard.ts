@@ -92,7 +92,6 @@ function fill({ parts, names }: LatePiece, values: Readonly<Record<string, strin
   return out;
 }
 
-
 /** JSON with the values in, as pieces: the encoded text around them, and each value's text inside a JSON string literal. */
 function fillJson({ parts, names }: LateBytes, values: Readonly<Record<string, string>>): JsonPieces {
   const pieces: Array<Buffer | string> = [parts[0] as Buffer];
