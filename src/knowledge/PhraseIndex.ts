@@ -3,8 +3,8 @@
  * left-to-right pass, so matching costs time linear in the text whatever it contains.
  *
  * The automaton has tens of thousands of nodes, and a scan reads one or two of them per character,
- * so it is laid out for the memory cache: after build() each node is four adjacent integers and a
- * node's first child is stored inline (most nodes have one). Nodes are numbered in the order a scan
+ * so it is laid out for the memory cache: after build() each node is four adjacent integers, one of
+ * its transitions stored inline (see build()). Nodes are numbered in the order a scan
  * of the texts given to build() reaches them: a paste quotes those texts, and between two pastes
  * the server's other work has pushed the table out of the cache, so a scan that reads it front to
  * back (which the processor prefetches) instead of jumping costs about half as much.
@@ -140,20 +140,25 @@ export class PhraseIndex {
       return -1;
     };
 
-    // Fail links breadth first, in the numbering of add().
+    // Fail links breadth first, in the numbering of add(): a node's fail node is shallower, so it is ready.
     const fail = new Int32Array(count);
+    /** The automaton's transition: the child, or the fail node's transition. */
+    const step = (from: number, code: number): number => {
+      let node = from;
+      let target = childOf(node, code);
+      while (target < 0 && node !== 0) {
+        node = fail[node] as number;
+        target = childOf(node, code);
+      }
+      return target < 0 ? 0 : target;
+    };
     const queue: number[] = [];
     for (const [, child] of children[0] ?? []) queue.push(child);
     for (let head = 0; head < queue.length; head++) {
       const node = queue[head] as number;
       for (const [code, child] of children[node] ?? []) {
-        let f = fail[node] as number;
-        let target = childOf(f, code);
-        while (target < 0 && f !== 0) {
-          f = fail[f] as number;
-          target = childOf(f, code);
-        }
-        fail[child] = target >= 0 && target !== child ? target : 0;
+        const target = step(fail[node] as number, code);
+        fail[child] = target !== child ? target : 0;
         queue.push(child);
       }
     }
@@ -171,16 +176,6 @@ export class PhraseIndex {
       if (renumbered[node] !== -1) return;
       renumbered[node] = order.length;
       order.push(node);
-    };
-    /** The automaton's transition: the child, or the fail node's transition. */
-    const step = (from: number, code: number): number => {
-      let node = from;
-      let target = childOf(node, code);
-      while (target < 0 && node !== 0) {
-        node = fail[node] as number;
-        target = childOf(node, code);
-      }
-      return target < 0 ? 0 : target;
     };
     for (const text of layoutTexts) {
       let node = 0;
