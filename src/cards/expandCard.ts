@@ -82,24 +82,22 @@ function splitLate(text: string): LatePiece {
   return { parts, names };
 }
 
+function lateValue(values: Readonly<Record<string, string>>, name: string): string {
+  const value = values[name];
+  if (value === undefined) throw new Error(`card: no value for the late field "${name}"`);
+  return value;
+}
+
 function fill({ parts, names }: LatePiece, values: Readonly<Record<string, string>>): string {
   let out = parts[0] as string;
-  for (let i = 0; i < names.length; i++) {
-    const value = values[names[i] as string];
-    if (value === undefined) throw new Error(`card: no value for the late field "${names[i]}"`);
-    out += value + (parts[i + 1] as string);
-  }
+  for (let i = 0; i < names.length; i++) out += lateValue(values, names[i] as string) + (parts[i + 1] as string);
   return out;
 }
 
 /** JSON with the values in, as pieces: the encoded text around them, and each value's text inside a JSON string literal. */
 function fillJson({ parts, names }: LateBytes, values: Readonly<Record<string, string>>): JsonPieces {
   const pieces: Array<Buffer | string> = [parts[0] as Buffer];
-  for (let i = 0; i < names.length; i++) {
-    const value = values[names[i] as string];
-    if (value === undefined) throw new Error(`card: no value for the late field "${names[i]}"`);
-    pieces.push(JSON.stringify(value).slice(1, -1), parts[i + 1] as Buffer);
-  }
+  for (let i = 0; i < names.length; i++) pieces.push(JSON.stringify(lateValue(values, names[i] as string)).slice(1, -1), parts[i + 1] as Buffer);
   return pieces;
 }
 
