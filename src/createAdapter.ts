@@ -1,11 +1,33 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, StatusCodes, type Activity, type BotState } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  StatusCodes,
+  type Activity,
+  type BotState,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createOnTurnError } from './onTurnError';
 
-/** CloudAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local callers. */
-export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, states: readonly BotState[]): CloudAdapter {
+/**
+ * CloudAdapter, given an activity the server has already read and checked. CloudAdapter.process
+ * checks the request again with zod 3 schemas it builds on every call (the body is an object, the
+ * logic a function, the header a string) before it authenticates and runs the turn; the server's
+ * own check is stricter, so the bot goes straight to the authenticated part, processActivity.
+ */
+export class BotAdapter extends CloudAdapter {
+  /** Authenticates the request (401 on failure, as AuthenticationError) and runs the turn; expectReplies come back in the result. */
+  processCheckedActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/** BotAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local callers. */
+export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, states: readonly BotState[]): BotAdapter {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.appId ?? '',
     MicrosoftAppPassword: config.appPassword ?? '',
@@ -16,7 +38,7 @@ export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'ap
     { MicrosoftAppId: config.appId ?? '', MicrosoftAppType: config.appType, MicrosoftAppTenantId: config.appTenantId ?? '' },
     credentials,
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotAdapter(auth);
   adapter.onTurnError = createOnTurnError(logger, states);
   return adapter;
 }

@@ -1,10 +1,12 @@
-import type { CloudAdapter } from 'botbuilder';
+import { StatusCodes, type Activity } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import restify, { type Request, type Response, type Server } from 'restify';
 // The activity check runs on every request: zod 4 (shipped inside the zod package) parses objects
 // several times faster than zod 3, which the rest of the code base uses.
 import { z } from 'zod/v4';
 import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
 import { jsonBytes } from './cards/cardJson';
+import type { BotAdapter } from './createAdapter';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -40,6 +42,25 @@ const IncomingActivity = z
   .refine((a) => !(a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown } | undefined)?.action)), { path: ['value', 'action'] });
 
 /**
+ * The checked body as the adapter takes it. Like botbuilder's validateAndFixActivity (which
+ * CloudAdapter.process applies): the time stamps become Dates and their text is kept beside them.
+ */
+function toActivity(body: Record<string, unknown>): Activity {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
+    const value = body[field];
+    if (typeof value === 'string') {
+      body[raw] = value;
+      body[field] = new Date(value);
+    }
+  }
+  return body as unknown as Activity;
+}
+
+/**
  * restify's JSON formatter, except that a reply's cards are written with the JSON remembered when
  * they were expanded (see cardJson): the same text, as UTF-8 assembled from the remembered bytes,
  * without serializing and encoding the card every time.
@@ -51,7 +72,7 @@ function formatJson(_req: Request, res: Response, body: unknown): Buffer {
 }
 
 export interface ServerDeps {
-  adapter: CloudAdapter;
+  adapter: BotAdapter;
   bot: ConnectorDoctorBot;
   logger: Logger;
   metrics: Metrics;
@@ -117,13 +138,23 @@ export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, vers
     }
     active++;
     try {
-      await adapter.process(req, res, (context) => {
+      const authHeader = req.headers.authorization ?? '';
+      const reply = await adapter.processCheckedActivity(authHeader, toActivity(req.body as Record<string, unknown>), (context) => {
         context.turnState.set(REQUEST_ID_KEY, req.id());
         return bot.run(context);
       });
+      const status = reply?.status ?? StatusCodes.OK;
+      if (reply?.body) res.send(status, reply.body);
+      else res.send(status);
     } catch (err) {
-      logger.error('adapter failed', { err });
-      if (!res.headersSent) res.json(500, { error: 'internal error' });
+      if (err instanceof AuthenticationError) {
+        metrics.rejectedRequest('401');
+        logger.info('request rejected', { path: req.path(), status: 401, reason: 'authentication' });
+        if (!res.headersSent) res.json(401, { error: 'The request is not authorized.' });
+      } else {
+        logger.error('adapter failed', { err });
+        if (!res.headersSent) res.json(500, { error: 'internal error' });
+      }
     } finally {
       active--;
     }
