@@ -50,6 +50,8 @@ const autocannon = require('autocannon') as Autocannon;
 
 const CONNECTIONS = 16;
 const DURATION_S = 10;
+/** Rounds of one 10-second run of each bot. */
+const ROUNDS = 5;
 const WARM_UP_S = 3;
 const CONVERSATIONS = 10_000;
 const VOLUME_REQUESTS = 100_000;
@@ -139,10 +141,12 @@ function activityRequests(textFor: (i: number) => string, onResponse?: (status: 
   ];
 }
 
+type Drive = { result: AutocannonResult; badBodies: number };
+
 function drive(
   url: string,
   { duration, amount, timeLimitMs, textFor = pasteFor }: { duration?: number; amount?: number; timeLimitMs: number; textFor?: (i: number) => string },
-): Promise<{ result: AutocannonResult; badBodies: number }> {
+): Promise<Drive> {
   let badBodies = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -166,7 +170,7 @@ function drive(
   });
 }
 
-function describeRun(name: string, { result, badBodies }: { result: AutocannonResult; badBodies: number }): void {
+function describeRun(name: string, { result, badBodies }: Drive): void {
   say(
     `${name.padEnd(7)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   max ${result.latency.max} ms   ` +
       `${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${badBodies} without replies`,
@@ -183,20 +187,42 @@ async function main(): Promise<void> {
     children.push(bot);
     const echo = await startBotProcess({}, { script: join(repoRoot(), 'dist', 'bench', 'echoBot.js'), portAsArgument: true, nodeArgs: NODE_FLAGS });
     children.push(echo);
-    say(`load bench: ${CONNECTIONS} connections, ${DURATION_S} s each, expectReplies over 127.0.0.1, ${CONVERSATIONS} conversations`);
+    say(`load bench: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds, expectReplies over 127.0.0.1, ${CONVERSATIONS} conversations`);
 
     await drive(echo.url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
     await drive(bot.url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
-    const echoRun = await drive(echo.url, { duration: DURATION_S, timeLimitMs: 60_000 });
-    const botRun = await drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000 });
-    describeRun('echo', echoRun);
-    describeRun('bot', botRun);
-    const ratio = botRun.result.requests.average / echoRun.result.requests.average;
-    say(`ratio   ${(ratio * 100).toFixed(1)}% of the echo bot's throughput`);
+    // The machine is shared: another tenant's burst can slow either run of a pair. Each round runs
+    // both bots (the first of the two alternating), every run is printed, and the verdict is the
+    // median round's ratio; the p99 verdict takes the bot's worst round.
+    const rounds: Array<{ echoRun: Drive; botRun: Drive; ratio: number }> = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const runEcho = () => drive(echo.url, { duration: DURATION_S, timeLimitMs: 60_000 });
+      const runBot = () => drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000 });
+      let echoRun: Drive;
+      let botRun: Drive;
+      if (round % 2 === 1) {
+        echoRun = await runEcho();
+        botRun = await runBot();
+      } else {
+        botRun = await runBot();
+        echoRun = await runEcho();
+      }
+      const ratio = botRun.result.requests.average / echoRun.result.requests.average;
+      rounds.push({ echoRun, botRun, ratio });
+      say(`round ${round} of ${ROUNDS}${round % 2 === 1 ? ' (echo bot first)' : ' (bot first)'}`);
+      describeRun('echo', echoRun);
+      describeRun('bot', botRun);
+      say(`ratio   ${(ratio * 100).toFixed(1)}% of the echo bot's throughput`);
+    }
+    const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
+    const median = byRatio[Math.floor(byRatio.length / 2)] as (typeof rounds)[number];
+    const ratio = median.ratio;
+    const worstP99 = Math.max(...rounds.map((r) => r.botRun.result.latency.p99));
+    say(`median  ${(ratio * 100).toFixed(1)}% of the echo bot's throughput (rounds: ${rounds.map((r) => `${(r.ratio * 100).toFixed(1)}%`).join(', ')})`);
     const commandRun = await drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000, textFor: () => COMMAND_TEXT });
     describeRun('command', commandRun);
-    const commandRatio = commandRun.result.requests.average / echoRun.result.requests.average;
-    say(`        ${(commandRatio * 100).toFixed(1)}% of the echo bot's throughput with "${COMMAND_TEXT}" only: the cost every turn has before a paste is read`);
+    const commandRatio = commandRun.result.requests.average / median.echoRun.result.requests.average;
+    say(`        ${(commandRatio * 100).toFixed(1)}% of the median round's echo bot throughput with "${COMMAND_TEXT}" only: the cost every turn has before a paste is read`);
 
     say(`volume: ${VOLUME_REQUESTS} messages across ${CONVERSATIONS} conversations to the bot`);
     const volume = await drive(bot.url, { amount: VOLUME_REQUESTS, timeLimitMs: VOLUME_TIME_LIMIT_MS });
@@ -206,10 +232,10 @@ async function main(): Promise<void> {
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     say(`bot resident memory after the volume run: ${mb(rss)} (echo bot: ${mb(await residentBytes(echo.pid))})`);
 
-    verdict(ratio >= TARGET_RATIO, `throughput ratio ${(ratio * 100).toFixed(1)}% (target >= ${TARGET_RATIO * 100}%)`);
-    verdict(botRun.result.latency.p99 < TARGET_P99_MS, `bot p99 ${botRun.result.latency.p99} ms (target < ${TARGET_P99_MS} ms)`);
+    verdict(ratio >= TARGET_RATIO, `throughput ratio ${(ratio * 100).toFixed(1)}%, the median of ${ROUNDS} rounds (target >= ${TARGET_RATIO * 100}%)`);
+    verdict(worstP99 < TARGET_P99_MS, `bot p99 ${worstP99} ms in its worst round (target < ${TARGET_P99_MS} ms)`);
     verdict(rss < TARGET_RSS_BYTES, `bot RSS ${mb(rss)} after ${volume.result.requests.total} messages (target < ${mb(TARGET_RSS_BYTES)})`);
-    const clean = [echoRun, botRun, commandRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
+    const clean = [...rounds.flatMap((r) => [r.echoRun, r.botRun]), commandRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
     verdict(clean, 'every request answered 200 with its replies');
     verdict(volume.result.requests.total >= VOLUME_REQUESTS, `volume run completed ${volume.result.requests.total} of ${VOLUME_REQUESTS}`);
   } finally {
