@@ -50,7 +50,7 @@ const autocannon = require('autocannon') as Autocannon;
 
 const CONNECTIONS = 16;
 const DURATION_S = 10;
-/** Rounds of one 10-second run of each bot. */
+/** Rounds of one 10-second run of each server. */
 const ROUNDS = 5;
 const WARM_UP_S = 3;
 const CONVERSATIONS = 10_000;
@@ -185,44 +185,50 @@ async function main(): Promise<void> {
   try {
     const bot = await startBotProcess({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }, { nodeArgs: NODE_FLAGS });
     children.push(bot);
-    const echo = await startBotProcess({}, { script: join(repoRoot(), 'dist', 'bench', 'echoBot.js'), portAsArgument: true, nodeArgs: NODE_FLAGS });
+    const echoScript = join(repoRoot(), 'dist', 'bench', 'echoBot.js');
+    const echo = await startBotProcess({}, { script: echoScript, portAsArgument: true, nodeArgs: NODE_FLAGS });
     children.push(echo);
+    const directEcho = await startBotProcess({}, { script: echoScript, portAsArgument: true, scriptArgs: ['--direct'], nodeArgs: NODE_FLAGS });
+    children.push(directEcho);
     say(`load bench: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds, expectReplies over 127.0.0.1, ${CONVERSATIONS} conversations`);
 
-    await drive(echo.url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
-    await drive(bot.url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
-    // The machine is shared: another tenant's burst can slow either run of a pair. Each round runs
-    // both bots (the first of the two alternating), every run is printed, and the verdict is the
-    // median round's ratio; the p99 verdict takes the bot's worst round.
-    const rounds: Array<{ echoRun: Drive; botRun: Drive; ratio: number }> = [];
+    for (const url of [echo.url, directEcho.url, bot.url]) await drive(url, { duration: WARM_UP_S, timeLimitMs: 30_000 });
+    // The machine is shared: another tenant's burst can slow any run of a round. Each round runs
+    // every server once (the order rotating), every run is printed, and the verdict is the median
+    // round's ratio; the p99 verdict takes the bot's worst round. The echo bot is the target's
+    // baseline; the direct echo bot takes the bot's own way into the adapter (see BotAdapter) and
+    // shows how much of the ratio that way is worth.
+    const contestants = [
+      { name: 'echo', url: echo.url },
+      { name: 'direct', url: directEcho.url },
+      { name: 'bot', url: bot.url },
+    ] as const;
+    const rounds: Array<{ echoRun: Drive; directRun: Drive; botRun: Drive; ratio: number; directRatio: number }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const runEcho = () => drive(echo.url, { duration: DURATION_S, timeLimitMs: 60_000 });
-      const runBot = () => drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000 });
-      let echoRun: Drive;
-      let botRun: Drive;
-      if (round % 2 === 1) {
-        echoRun = await runEcho();
-        botRun = await runBot();
-      } else {
-        botRun = await runBot();
-        echoRun = await runEcho();
-      }
+      const order = contestants.map((_, i) => contestants[(i + contestants.length - ((round - 1) % contestants.length)) % contestants.length] as (typeof contestants)[number]);
+      const runs = new Map<string, Drive>();
+      for (const { name, url } of order) runs.set(name, await drive(url, { duration: DURATION_S, timeLimitMs: 60_000 }));
+      const [echoRun, directRun, botRun] = contestants.map(({ name }) => runs.get(name) as Drive) as [Drive, Drive, Drive];
       const ratio = botRun.result.requests.average / echoRun.result.requests.average;
-      rounds.push({ echoRun, botRun, ratio });
-      say(`round ${round} of ${ROUNDS}${round % 2 === 1 ? ' (echo bot first)' : ' (bot first)'}`);
+      const directRatio = botRun.result.requests.average / directRun.result.requests.average;
+      rounds.push({ echoRun, directRun, botRun, ratio, directRatio });
+      say(`round ${round} of ${ROUNDS} (in this order: ${order.map((c) => c.name).join(', ')})`);
       describeRun('echo', echoRun);
+      describeRun('direct', directRun);
       describeRun('bot', botRun);
-      say(`ratio   ${(ratio * 100).toFixed(1)}% of the echo bot's throughput`);
+      say(`ratio   ${(ratio * 100).toFixed(1)}% of the echo bot's throughput (${(directRatio * 100).toFixed(1)}% of the direct echo bot's)`);
     }
-    const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
-    const median = byRatio[Math.floor(byRatio.length / 2)] as (typeof rounds)[number];
-    const ratio = median.ratio;
+    const medianOf = (values: readonly number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
+    const ratio = medianOf(rounds.map((r) => r.ratio));
+    const directRatio = medianOf(rounds.map((r) => r.directRatio));
+    const medianEcho = medianOf(rounds.map((r) => r.echoRun.result.requests.average));
     const worstP99 = Math.max(...rounds.map((r) => r.botRun.result.latency.p99));
     say(`median  ${(ratio * 100).toFixed(1)}% of the echo bot's throughput (rounds: ${rounds.map((r) => `${(r.ratio * 100).toFixed(1)}%`).join(', ')})`);
+    say(`        ${(directRatio * 100).toFixed(1)}% of the direct echo bot's (rounds: ${rounds.map((r) => `${(r.directRatio * 100).toFixed(1)}%`).join(', ')})`);
     const commandRun = await drive(bot.url, { duration: DURATION_S, timeLimitMs: 60_000, textFor: () => COMMAND_TEXT });
     describeRun('command', commandRun);
-    const commandRatio = commandRun.result.requests.average / median.echoRun.result.requests.average;
-    say(`        ${(commandRatio * 100).toFixed(1)}% of the median round's echo bot throughput with "${COMMAND_TEXT}" only: the cost every turn has before a paste is read`);
+    const commandRatio = commandRun.result.requests.average / medianEcho;
+    say(`        ${(commandRatio * 100).toFixed(1)}% of the echo bot's median throughput with "${COMMAND_TEXT}" only: the cost every turn has before a paste is read`);
 
     say(`volume: ${VOLUME_REQUESTS} messages across ${CONVERSATIONS} conversations to the bot`);
     const volume = await drive(bot.url, { amount: VOLUME_REQUESTS, timeLimitMs: VOLUME_TIME_LIMIT_MS });
@@ -235,7 +241,7 @@ async function main(): Promise<void> {
     verdict(ratio >= TARGET_RATIO, `throughput ratio ${(ratio * 100).toFixed(1)}%, the median of ${ROUNDS} rounds (target >= ${TARGET_RATIO * 100}%)`);
     verdict(worstP99 < TARGET_P99_MS, `bot p99 ${worstP99} ms in its worst round (target < ${TARGET_P99_MS} ms)`);
     verdict(rss < TARGET_RSS_BYTES, `bot RSS ${mb(rss)} after ${volume.result.requests.total} messages (target < ${mb(TARGET_RSS_BYTES)})`);
-    const clean = [...rounds.flatMap((r) => [r.echoRun, r.botRun]), commandRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
+    const clean = [...rounds.flatMap((r) => [r.echoRun, r.directRun, r.botRun]), commandRun, volume].every((r) => r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0 && r.badBodies === 0);
     verdict(clean, 'every request answered 200 with its replies');
     verdict(volume.result.requests.total >= VOLUME_REQUESTS, `volume run completed ${volume.result.requests.total} of ${VOLUME_REQUESTS}`);
   } finally {

@@ -26,6 +26,25 @@ export class BotAdapter extends CloudAdapter {
   }
 }
 
+/**
+ * The checked body as the adapter takes it. Like botbuilder's validateAndFixActivity (which
+ * CloudAdapter.process applies): the time stamps become Dates and their text is kept beside them.
+ */
+export function toActivity(body: Record<string, unknown>): Activity {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
+    const value = body[field];
+    if (typeof value === 'string') {
+      body[raw] = value;
+      body[field] = new Date(value);
+    }
+  }
+  return body as unknown as Activity;
+}
+
 /** BotAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local callers. */
 export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, states: readonly BotState[]): BotAdapter {
   const credentials = new ConfigurationServiceClientCredentialFactory({

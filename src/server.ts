@@ -1,4 +1,4 @@
-import { StatusCodes, type Activity } from 'botbuilder';
+import { StatusCodes } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import restify, { type Request, type Response, type Server } from 'restify';
 // The activity check runs on every request: zod 4 (shipped inside the zod package) parses objects
@@ -6,7 +6,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod/v4';
 import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
 import { jsonBytes } from './cards/cardJson';
-import type { BotAdapter } from './createAdapter';
+import { toActivity, type BotAdapter } from './createAdapter';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -40,25 +40,6 @@ const IncomingActivity = z
   .refine((a) => !(a.channelId === 'msteams' && (a.type === 'messageUpdate' || a.type === 'messageDelete') && a.channelData === undefined), { path: ['channelData'] })
   .refine((a) => !(a.type === 'invoke' && a.name?.startsWith('composeExtension/') && !isObject(a.value)), { path: ['value'] })
   .refine((a) => !(a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown } | undefined)?.action)), { path: ['value', 'action'] });
-
-/**
- * The checked body as the adapter takes it. Like botbuilder's validateAndFixActivity (which
- * CloudAdapter.process applies): the time stamps become Dates and their text is kept beside them.
- */
-function toActivity(body: Record<string, unknown>): Activity {
-  for (const [field, raw] of [
-    ['timestamp', 'rawTimestamp'],
-    ['localTimestamp', 'rawLocalTimestamp'],
-    ['expiration', 'rawExpiration'],
-  ] as const) {
-    const value = body[field];
-    if (typeof value === 'string') {
-      body[raw] = value;
-      body[field] = new Date(value);
-    }
-  }
-  return body as unknown as Activity;
-}
 
 /**
  * restify's JSON formatter, except that a reply's cards are written with the JSON remembered when

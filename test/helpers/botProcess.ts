@@ -39,18 +39,18 @@ process.once('exit', () => {
 
 /**
  * Starts `node dist/src/index.js` (or another script serving /healthz) as a child on a free
- * 127.0.0.1 port, given as PORT and, if asked, as its argument; waits until /healthz answers.
+ * 127.0.0.1 port, given as PORT and, if asked, as its first argument (before `scriptArgs`); waits until /healthz answers.
  * The child sees only PATH, TMPDIR and the given variables, never the test's own environment.
  */
 export async function startBotProcess(
   env: Readonly<Record<string, string>> = {},
-  { nodeArgs = [] as readonly string[], script = join(repoRoot(), 'dist', 'src', 'index.js'), portAsArgument = false } = {},
+  { nodeArgs = [] as readonly string[], script = join(repoRoot(), 'dist', 'src', 'index.js'), portAsArgument = false, scriptArgs = [] as readonly string[] } = {},
 ): Promise<BotProcess> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
       const port = await freePort();
-      return await startOnce(port, env, [...nodeArgs, script, ...(portAsArgument ? [String(port)] : [])]);
+      return await startOnce(port, env, [...nodeArgs, script, ...(portAsArgument ? [String(port)] : []), ...scriptArgs]);
     } catch (err) {
       lastError = err;
     }
