@@ -18,6 +18,8 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 /** A catalog string in the given language, with {name} placeholders filled. */
 export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
   const template = (messages[key] as Localized)[lang];
+  // Most strings (labels, headings) have no placeholder; cards ask for several of them per reply.
+  if (!template.includes('{')) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

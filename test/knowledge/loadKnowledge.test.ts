@@ -66,6 +66,13 @@ describe('knowledge: content', () => {
   it('has every catalog message in every language', () => {
     for (const key of allMessageKeys()) for (const lang of LANGS) assert.ok(t(lang, key).trim().length > 0, `${key}.${lang}`);
   });
+  it('fills a message\'s placeholders, keeps one it has no value for, and gives a message without any as it is', () => {
+    assert.equal(t('en', 'confidence.likely', { percent: 80 }), 'Likely (80%)');
+    assert.equal(t('ko', 'confidence.likely', { percent: 80 }), '가능성 높음 (80%)');
+    assert.equal(t('en', 'confidence.likely'), 'Likely ({percent}%)');
+    assert.equal(t('en', 'section.cause', { percent: 80 }), 'Cause');
+    assert.equal(t('ko', 'section.cause'), '원인');
+  });
   it('uses distinct Korean and English texts (nothing left untranslated)', () => {
     for (const key of allMessageKeys()) {
       if (['fact.cmdlet', 'card.welcome.title'].includes(key)) continue;
