@@ -1,4 +1,4 @@
-import { ActivityHandler, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, StatusCodes } from 'botbuilder';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, StatusCodes } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { BotAdapter, toActivity } from '../src/createAdapter';
 
@@ -27,22 +27,26 @@ export interface EchoServer {
  */
 export async function startEchoBot({ port = 0, host = '127.0.0.1', maxBodyBytes = 256 * 1024, direct = false } = {}): Promise<EchoServer> {
   const credentials = new ConfigurationServiceClientCredentialFactory({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
-  const adapter = new BotAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' }, credentials));
+  const auth = new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' }, credentials);
   const bot = new EchoBot();
   const server = restify.createServer({ name: 'echo-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, requestBodyOnGet: false }));
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json(200, { status: 'ok' });
   });
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    if (!direct) {
+  if (direct) {
+    const adapter = new BotAdapter(auth);
+    server.post('/api/messages', async (req: Request, res: Response) => {
+      const reply = await adapter.processCheckedActivity(req.headers.authorization ?? '', toActivity(req.body as Record<string, unknown>), (context) => bot.run(context));
+      if (reply?.body) res.send(reply.status ?? StatusCodes.OK, reply.body);
+      else res.send(reply?.status ?? StatusCodes.OK);
+    });
+  } else {
+    const adapter = new CloudAdapter(auth);
+    server.post('/api/messages', async (req: Request, res: Response) => {
       await adapter.process(req, res, (context) => bot.run(context));
-      return;
-    }
-    const reply = await adapter.processCheckedActivity(req.headers.authorization ?? '', toActivity(req.body as Record<string, unknown>), (context) => bot.run(context));
-    if (reply?.body) res.send(reply.status ?? StatusCodes.OK, reply.body);
-    else res.send(reply?.status ?? StatusCodes.OK);
-  });
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
