@@ -31,11 +31,7 @@ export class BotAdapter extends CloudAdapter {
  * CloudAdapter.process applies): the time stamps become Dates and their text is kept beside them.
  */
 export function toActivity(body: Record<string, unknown>): Activity {
-  for (const [field, raw] of [
-    ['timestamp', 'rawTimestamp'],
-    ['localTimestamp', 'rawLocalTimestamp'],
-    ['expiration', 'rawExpiration'],
-  ] as const) {
+  for (const [field, raw] of TIME_FIELDS) {
     const value = body[field];
     if (typeof value === 'string') {
       body[raw] = value;
@@ -44,6 +40,11 @@ export function toActivity(body: Record<string, unknown>): Activity {
   }
   return body as unknown as Activity;
 }
+const TIME_FIELDS = [
+  ['timestamp', 'rawTimestamp'],
+  ['localTimestamp', 'rawLocalTimestamp'],
+  ['expiration', 'rawExpiration'],
+] as const;
 
 /** BotAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local callers. */
 export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, states: readonly BotState[]): BotAdapter {
