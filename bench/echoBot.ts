@@ -1,6 +1,7 @@
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, StatusCodes } from 'botbuilder';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { BotAdapter, toActivity } from '../src/createAdapter';
+import { sendAdapterReply } from '../src/server';
 
 /** The baseline for the load bench: the same botbuilder CloudAdapter and restify stack, and a bot that only echoes. */
 class EchoBot extends ActivityHandler {
@@ -37,9 +38,7 @@ export async function startEchoBot({ port = 0, host = '127.0.0.1', maxBodyBytes 
   if (direct) {
     const adapter = new BotAdapter(auth);
     server.post('/api/messages', async (req: Request, res: Response) => {
-      const reply = await adapter.processCheckedActivity(req.headers.authorization ?? '', toActivity(req.body as Record<string, unknown>), (context) => bot.run(context));
-      if (reply?.body) res.send(reply.status ?? StatusCodes.OK, reply.body);
-      else res.send(reply?.status ?? StatusCodes.OK);
+      sendAdapterReply(res, await adapter.processCheckedActivity(req.headers.authorization ?? '', toActivity(req.body as Record<string, unknown>), (context) => bot.run(context)));
     });
   } else {
     const adapter = new CloudAdapter(auth);

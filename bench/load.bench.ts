@@ -205,7 +205,8 @@ async function main(): Promise<void> {
     ] as const;
     const rounds: Array<{ echoRun: Drive; directRun: Drive; botRun: Drive; ratio: number; directRatio: number }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const order = contestants.map((_, i) => contestants[(i + contestants.length - ((round - 1) % contestants.length)) % contestants.length] as (typeof contestants)[number]);
+      const cut = contestants.length - ((round - 1) % contestants.length);
+      const order = [...contestants.slice(cut), ...contestants.slice(0, cut)];
       const runs = new Map<string, Drive>();
       for (const { name, url } of order) runs.set(name, await drive(url, { duration: DURATION_S, timeLimitMs: 60_000 }));
       const [echoRun, directRun, botRun] = contestants.map(({ name }) => runs.get(name) as Drive) as [Drive, Drive, Drive];

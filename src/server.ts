@@ -1,4 +1,4 @@
-import { StatusCodes } from 'botbuilder';
+import { StatusCodes, type InvokeResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import restify, { type Request, type Response, type Server } from 'restify';
 // The activity check runs on every request: zod 4 (shipped inside the zod package) parses objects
@@ -50,6 +50,13 @@ function formatJson(_req: Request, res: Response, body: unknown): Buffer {
   const data = jsonBytes(body) ?? Buffer.from('null');
   res.setHeader('Content-Length', data.length);
   return data;
+}
+
+/** The adapter's answer as CloudAdapter.process writes it: its status (200 if none), and its body if it has one. */
+export function sendAdapterReply(res: Response, reply: InvokeResponse | undefined): void {
+  const status = reply?.status ?? StatusCodes.OK;
+  if (reply?.body) res.send(status, reply.body);
+  else res.send(status);
 }
 
 export interface ServerDeps {
@@ -124,9 +131,7 @@ export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, vers
         context.turnState.set(REQUEST_ID_KEY, req.id());
         return bot.run(context);
       });
-      const status = reply?.status ?? StatusCodes.OK;
-      if (reply?.body) res.send(status, reply.body);
-      else res.send(status);
+      sendAdapterReply(res, reply);
     } catch (err) {
       if (err instanceof AuthenticationError) {
         metrics.rejectedRequest('401');
