@@ -37,7 +37,7 @@ export function formatDiagnosis(lang: Lang, diagnosis: Diagnosis, modes: readonl
     lines.push(`  ${t(lang, 'section.escalationInclude')}:`, ...mode.escalation.include.map((i) => `    - ${i[lang]}`));
   }
   lines.push('', `${t(lang, 'section.article')}: ${mode.article.url}`);
-  lines.push('', `${t(lang, 'section.today')}: ${mode.today[lang]}`, `  ${t(lang, 'retired.note')}`);
+  if (mode.today) lines.push('', `${t(lang, 'section.today')}: ${mode.today[lang]}`, `  ${t(lang, 'retired.note')}`);
   const others = diagnosis.candidates.filter((c) => c.id !== mode.id).slice(0, 3);
   if (others.length > 0) {
     lines.push('', `${t(lang, 'section.others')}:`);

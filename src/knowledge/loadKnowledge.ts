@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ZodType, ZodTypeDef } from 'zod';
-import { Background, FailureMode, FailureModeId } from './schema';
+import { Background, ContextSet, FailureMode, FrameSet, Pack, SignInCodes, type Context, type Frame } from './schema';
+import { z } from 'zod';
 
 /** A data file that does not satisfy its schema; the message names the file and the field. */
 export class KnowledgeError extends Error {
@@ -34,33 +35,96 @@ export function parseDataFile<T>(file: string, schema: ZodType<T, ZodTypeDef, un
   return parsed.data;
 }
 
-export interface KnowledgeBase {
-  readonly modes: readonly FailureMode[];
-  readonly background: Background;
+/** Frames of one language, with that language. */
+export interface LanguageFrames {
+  readonly lang: string;
+  readonly frames: readonly Frame[];
 }
 
-/** Reads and validates every failure mode and the background texts. Throws KnowledgeError naming the file and field. */
-export function loadKnowledge(dir: string = knowledgeDataDir()): KnowledgeBase {
-  const modesDir = join(dir, 'modes');
-  const files = readdirSync(modesDir)
+export interface KnowledgeBase {
+  readonly packs: readonly Pack[];
+  /** Every failure mode, by pack order and then by order within the pack. */
+  readonly modes: readonly FailureMode[];
+  readonly frames: readonly LanguageFrames[];
+  readonly background: Background;
+  readonly contexts: readonly Context[];
+  readonly signInCodes: SignInCodes;
+}
+
+const PackFile = z.object({ packs: z.array(Pack).min(1) }).strict();
+
+/** The JSON files of a folder, by name, each parsed with the schema. */
+function parseFolder<T>(dir: string, schema: ZodType<T, ZodTypeDef, unknown>): Array<{ file: string; data: T }> {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .sort();
-  const modes = files.map((f) => {
-    const file = join(modesDir, f);
-    const mode = parseDataFile(file, FailureMode);
-    if (basename(f, '.json') !== mode.id) throw new KnowledgeError(`${file}: id: "${mode.id}" does not match the file name`);
-    return mode;
-  });
+    .sort()
+    .map((f) => ({ file: join(dir, f), data: parseDataFile(join(dir, f), schema) }));
+}
+
+function unique<T>(items: readonly T[], idOf: (item: T) => string, where: string): void {
   const seen = new Set<string>();
-  for (const mode of modes) {
-    if (seen.has(mode.id)) throw new KnowledgeError(`${modesDir}: id: "${mode.id}" appears twice`);
-    seen.add(mode.id);
+  for (const item of items) {
+    const id = idOf(item);
+    if (seen.has(id)) throw new KnowledgeError(`${where}: id: "${id}" appears twice`);
+    seen.add(id);
   }
-  const missing = FailureModeId.options.filter((id) => !seen.has(id));
-  if (missing.length > 0) throw new KnowledgeError(`${modesDir}: missing failure modes: ${missing.join(', ')}`);
-  modes.sort((a, b) => a.order - b.order);
-  const background = parseDataFile(join(dir, 'background.json'), Background);
-  return Object.freeze({ modes: Object.freeze(modes), background });
+}
+
+/**
+ * Reads and validates the packs, every failure mode, PowerShell's frames, the look-alike texts,
+ * the contexts and the sign-in codes. Throws KnowledgeError naming the file and field.
+ */
+export function loadKnowledge(dir: string = knowledgeDataDir()): KnowledgeBase {
+  const packs = [...parseDataFile(join(dir, 'packs.json'), PackFile).packs].sort((a, b) => a.order - b.order);
+  unique(packs, (p) => p.id, join(dir, 'packs.json'));
+  const contexts = parseDataFile(join(dir, 'contexts.json'), ContextSet).contexts;
+  unique(contexts, (c) => c.id, join(dir, 'contexts.json'));
+  const contextIds = new Set(contexts.map((c) => c.id));
+  for (const context of contexts) {
+    for (const id of context.unless) if (!contextIds.has(id)) throw new KnowledgeError(`${join(dir, 'contexts.json')}: ${context.id}.unless: no context "${id}"`);
+    for (const pattern of context.patterns) {
+      try {
+        new RegExp(pattern, 'iu');
+      } catch (err) {
+        throw new KnowledgeError(`${join(dir, 'contexts.json')}: ${context.id}.patterns: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  const modesDir = join(dir, 'modes');
+  const modeFiles = parseFolder(modesDir, FailureMode);
+  const packOrder = new Map(packs.map((p) => [p.id, p.order]));
+  for (const { file, data: mode } of modeFiles) {
+    if (basename(file, '.json') !== mode.id) throw new KnowledgeError(`${file}: id: "${mode.id}" does not match the file name`);
+    if (!packOrder.has(mode.pack)) throw new KnowledgeError(`${file}: pack: no pack "${mode.pack}" in packs.json`);
+    mode.signatures.forEach((signature, i) => {
+      for (const id of [signature.requires, ...(signature.unless ?? [])]) {
+        if (id !== undefined && !contextIds.has(id)) throw new KnowledgeError(`${file}: signatures.${i}: no context "${id}" in contexts.json`);
+      }
+    });
+  }
+  const modes = modeFiles.map((f) => f.data);
+  if (modes.length === 0) throw new KnowledgeError(`${modesDir}: no failure modes`);
+  unique(modes, (m) => m.id, modesDir);
+  unique(modes, (m) => `${m.pack} order ${m.order}`, modesDir);
+  modes.sort((a, b) => (packOrder.get(a.pack) as number) - (packOrder.get(b.pack) as number) || a.order - b.order);
+
+  const frames = parseFolder(join(dir, 'frames'), FrameSet).map(({ file, data }) => {
+    if (basename(file, '.json') !== data.lang) throw new KnowledgeError(`${file}: lang: "${data.lang}" does not match the file name`);
+    unique(data.frames, (f) => f.id, file);
+    return Object.freeze(data);
+  });
+  const backgroundTexts = parseFolder(join(dir, 'background'), Background).flatMap(({ data }) => data.texts);
+  const signInCodes = parseDataFile(join(dir, 'sign-in-codes.json'), SignInCodes);
+  unique(signInCodes.codes, (c) => c.code, join(dir, 'sign-in-codes.json'));
+  return Object.freeze({
+    packs: Object.freeze(packs),
+    modes: Object.freeze(modes),
+    frames: Object.freeze(frames),
+    background: { texts: backgroundTexts },
+    contexts: Object.freeze(contexts),
+    signInCodes,
+  });
 }
 
 let cached: KnowledgeBase | undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KnowledgeError, knowledgeDataDir, parseDataFile } from './loadKnowledge';
+import { defaultKnowledge, KnowledgeError, knowledgeDataDir, parseDataFile } from './loadKnowledge';
 import { FailureModeId, Localized } from './schema';
 import { join } from 'node:path';
 
@@ -36,7 +36,7 @@ export const QuestionTree = z
 export type QuestionTree = z.infer<typeof QuestionTree>;
 
 /** Every problem with the tree's shape, as messages; empty when the tree is sound. */
-export function checkTree(tree: QuestionTree): string[] {
+export function checkTree(tree: QuestionTree, modeIds: readonly FailureModeId[]): string[] {
   const problems: string[] = [];
   const byId = new Map<string, Question>();
   for (const q of tree.questions) {
@@ -74,14 +74,15 @@ export function checkTree(tree: QuestionTree): string[] {
   };
   visit(tree.start, []);
   for (const q of tree.questions) if (!reachedQuestions.has(q.id)) problems.push(`questions.${q.id}: unreachable from "${tree.start}"`);
-  for (const mode of FailureModeId.options) if (!reachedModes.has(mode)) problems.push(`failure mode ${mode}: no answer leads to it`);
+  for (const mode of reachedModes) if (!modeIds.includes(mode)) problems.push(`failure mode ${mode}: no such mode in the knowledge`);
+  for (const mode of modeIds) if (!reachedModes.has(mode)) problems.push(`failure mode ${mode}: no answer leads to it`);
   return problems;
 }
 
 /** Reads, validates and checks the guided-troubleshooting tree. */
-export function loadQuestionTree(file: string = join(knowledgeDataDir(), 'tree.json')): QuestionTree {
+export function loadQuestionTree(file: string = join(knowledgeDataDir(), 'tree.json'), modeIds: readonly FailureModeId[] = defaultKnowledge().modes.map((m) => m.id)): QuestionTree {
   const tree = parseDataFile(file, QuestionTree);
-  const problems = checkTree(tree);
+  const problems = checkTree(tree, modeIds);
   if (problems.length > 0) throw new KnowledgeError(`${file}: ${problems.join('; ')}`);
   return tree;
 }

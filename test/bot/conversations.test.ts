@@ -74,7 +74,7 @@ describe('conversations with Connector Doctor', () => {
       });
 
       it(`${m.id}: the Korean article's error with a ko-KR locale gets the Korean card`, async () => {
-        await h.adapter.send(messageFrom(m.errorTextKo, { locale: 'ko-KR' })).assertReply(diagnosisOf(m, 'ko'));
+        await h.adapter.send(messageFrom(m.errorTextKo ?? m.errorText, { locale: 'ko-KR' })).assertReply(diagnosisOf(m, 'ko'));
       });
     }
 
@@ -386,7 +386,7 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
     const m = mode('tenant-shell-limit');
 
     it('lists the other candidates of the paste, and showing one gives its card without a confidence line', async () => {
-      const diagnosis = await diagnosisCardFor(h, m.errorTextKo, { locale: 'ko-KR' });
+      const diagnosis = await diagnosisCardFor(h, m.errorTextKo ?? m.errorText, { locale: 'ko-KR' });
       assert.equal(titleOf(diagnosis), m.title.ko);
       const others = buttonData(diagnosis, 'alternatives');
       const candidates = others['candidates'];

@@ -100,7 +100,7 @@ function validActivity(f: Fuzzer, conversation: Conversation): Record<string, un
   const mode = f.pick(modes);
   const text = f.pick([
     mode.errorText,
-    mode.errorTextKo,
+    mode.errorTextKo ?? mode.errorText,
     'help',
     'troubleshoot',
     'list',

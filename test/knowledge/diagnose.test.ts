@@ -56,7 +56,7 @@ describe('diagnose: the ways people paste', () => {
       const expected = undecidable.has(`${mode.id}: ${name}`) ? null : mode.id;
       it(`${mode.id}: ${name} → ${expected ?? 'abstain'}`, () => expectDiagnosis(transform(mode.errorText), expected, name));
     }
-    it(`${mode.id}: the Korean article text, wrapped`, () => expectDiagnosis(hardWrap(mode.errorTextKo, 50), mode.id, 'ko wrapped'));
+    it(`${mode.id}: the Korean article text, wrapped`, () => expectDiagnosis(hardWrap(mode.errorTextKo ?? mode.errorText, 50), mode.id, 'ko wrapped'));
   }
 });
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultKnowledge, FailureModeId, KnowledgeError, LANGS, loadKnowledge } from '../../src/knowledge';
+import { defaultKnowledge, KnowledgeError, LANGS, loadKnowledge, loadQuestionTree } from '../../src/knowledge';
 import { knowledgeDataDir } from '../../src/knowledge/loadKnowledge';
 import { allMessageKeys, t } from '../../src/knowledge/messages';
 import { repoRoot } from '../helpers/fixtures';
@@ -15,11 +15,11 @@ describe('knowledge: loading the failure modes', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads the nine documented modes, in article order', () => {
+  it('loads the nine documented modes of the connector, in article order', () => {
     const { modes } = loadKnowledge(dir);
     assert.deepEqual(
-      modes.map((m) => m.id),
-      [...FailureModeId.options],
+      modes.filter((m) => m.pack === 'skype-connector').map((m) => m.id),
+      ['execution-policy', 'powershell-version', 'liveid-connect-failed', 'liveid-module-missing', 'logon-failed', 'no-tenant-permission', 'tenant-remote-powershell-disabled', 'user-shell-limit', 'tenant-shell-limit'],
     );
   });
 
@@ -42,16 +42,31 @@ describe('knowledge: loading the failure modes', () => {
     assert.throws(() => loadKnowledge(dir), (err: unknown) => err instanceof Error && err.message.includes(from) && /does not match/.test(err.message));
   });
 
-  it('rejects a missing mode', () => {
+  it('rejects a guided answer that leads to a mode the knowledge does not have', () => {
     rmSync(join(dir, 'modes', 'tenant-shell-limit.json'));
-    assert.throws(() => loadKnowledge(dir), /missing failure modes: tenant-shell-limit/);
+    const modeIds = loadKnowledge(dir).modes.map((m) => m.id);
+    assert.throws(() => loadQuestionTree(join(dir, 'tree.json'), modeIds), /failure mode tenant-shell-limit: no such mode/);
+  });
+
+  it('rejects a mode of a pack that packs.json does not name', () => {
+    const file = join(dir, 'modes', 'logon-failed.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), pack: 'no-such-pack' }));
+    assert.throws(() => loadKnowledge(dir), /logon-failed\.json: pack: no pack "no-such-pack"/);
+  });
+
+  it('rejects a signature that requires a context contexts.json does not name', () => {
+    const file = join(dir, 'modes', 'logon-failed.json');
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    data.signatures[0].requires = 'no-such-context';
+    writeFileSync(file, JSON.stringify(data));
+    assert.throws(() => loadKnowledge(dir), /logon-failed\.json: signatures\.0: no context "no-such-context"/);
   });
 });
 
 describe('knowledge: content', () => {
   const { modes } = defaultKnowledge();
   it('links every mode to its article section', () => {
-    for (const m of modes) assert.ok(m.article.url.endsWith(`#${m.article.anchor}`), m.id);
+    for (const m of modes.filter((mode) => mode.pack === 'skype-connector')) assert.match(m.article.url, /#BKMK[A-Za-z]+$/, m.id);
   });
   it('quotes the shell limits of the article: 3 per user, 20 per tenant', () => {
     const user = modes.find((m) => m.id === 'user-shell-limit');
