@@ -14,7 +14,7 @@ const readJsonl = (file: string) =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string; expect: string | null });
 
-const cases = [...readJsonl(join(root, '..', 'shared', 'corpus', 'dev.jsonl')), ...readJsonl(join(root, 'test', 'fixtures', 'pastes.jsonl'))];
+const cases = [...readJsonl(join(root, 'test', 'fixtures', 'dev.jsonl')), ...readJsonl(join(root, 'test', 'fixtures', 'pastes.jsonl'))];
 for (const mode of defaultKnowledge().modes) {
   for (const sig of mode.signatures) {
     const text = sig.text.replace(/\{upn\}/g, 'someone@contoso.com').replace(/\{server\}/g, 'admin1a.online.lync.com').replace(/\{path\}/g, 'C:\\Modules\\SkypeOnlineConnector.psm1').replace(/\{version\}/g, '2.0');

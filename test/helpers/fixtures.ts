@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { FailureModeId } from '../../src/knowledge';
 
-export const PasteCase = z.object({ text: z.string(), expect: FailureModeId.nullable(), note: z.string().optional() });
+/** A labelled paste: the mode it shows, or null when the bot must not claim one. */
+export const PasteCase = z.object({ text: z.string(), expect: FailureModeId.nullable(), note: z.string().optional(), lang: z.string().optional() }).strict();
 export type PasteCase = z.infer<typeof PasteCase>;
 
 /** The repository root, from dist/test/helpers or test/helpers alike. */
@@ -22,7 +23,6 @@ export function readJsonl(file: string): PasteCase[] {
     });
 }
 
-export const devCorpusPath = (): string => join(repoRoot(), '..', 'shared', 'corpus', 'dev.jsonl');
 export const fixturePath = (name: string): string => join(repoRoot(), 'test', 'fixtures', name);
 
 /** Fills a signature template's placeholders with plausible values. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { defaultKnowledge, diagnose, MATCH_THRESHOLD } from '../../src/knowledge';
-import { devCorpusPath, fillTemplate, fixturePath, hardWrap, readJsonl } from '../helpers/fixtures';
+import { fillTemplate, fixturePath, hardWrap, readJsonl } from '../helpers/fixtures';
 
 const modes = defaultKnowledge().modes;
 
@@ -11,7 +11,7 @@ function expectDiagnosis(text: string, expected: string | null, note: string): v
 }
 
 describe('diagnose: the development corpus', () => {
-  for (const [i, c] of readJsonl(devCorpusPath()).entries()) {
+  for (const [i, c] of readJsonl(fixturePath('dev.jsonl')).entries()) {
     it(`dev line ${i + 1} (${c.note ?? ''}) → ${c.expect ?? 'abstain'}`, () => expectDiagnosis(c.text, c.expect, `dev line ${i + 1}`));
   }
 });
