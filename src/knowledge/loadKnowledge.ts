@@ -70,6 +70,23 @@ function unique<T>(items: readonly T[], idOf: (item: T) => string, where: string
   }
 }
 
+/** The mode with each framed signature written out in every language that has its frame. */
+function withFramedSignatures(mode: FailureMode, frames: readonly LanguageFrames[], file: string): FailureMode {
+  if (!mode.framedSignatures) return mode;
+  const written = mode.framedSignatures.flatMap((framed, i) => {
+    const found = frames.flatMap(({ lang, frames: list }) => list.filter((f) => f.id === framed.frame).map((frame) => ({ lang, frame })));
+    if (found.length === 0) throw new KnowledgeError(`${file}: framedSignatures.${i}.frame: no frame "${framed.frame}" in frames/`);
+    return found.map(({ lang, frame }) => ({
+      lang,
+      source: 'localized-windows' as const,
+      text: frame.text.replace(/\{([a-z][a-zA-Z]*)\}/g, (whole, name: string) => framed.fill[name] ?? whole),
+      ...(framed.requires ? { requires: framed.requires } : {}),
+      ...(framed.unless ? { unless: framed.unless } : {}),
+    }));
+  });
+  return { ...mode, signatures: [...mode.signatures, ...written] };
+}
+
 /**
  * Reads and validates the packs, every failure mode, PowerShell's frames, the look-alike texts,
  * the contexts and the sign-in codes. Throws KnowledgeError naming the file and field.
@@ -94,26 +111,27 @@ export function loadKnowledge(dir: string = knowledgeDataDir()): KnowledgeBase {
   const modesDir = join(dir, 'modes');
   const modeFiles = parseFolder(modesDir, FailureMode);
   const packOrder = new Map(packs.map((p) => [p.id, p.order]));
-  for (const { file, data: mode } of modeFiles) {
-    if (basename(file, '.json') !== mode.id) throw new KnowledgeError(`${file}: id: "${mode.id}" does not match the file name`);
-    if (!packOrder.has(mode.pack)) throw new KnowledgeError(`${file}: pack: no pack "${mode.pack}" in packs.json`);
-    mode.signatures.forEach((signature, i) => {
-      for (const id of [signature.requires, ...(signature.unless ?? [])]) {
-        if (id !== undefined && !contextIds.has(id)) throw new KnowledgeError(`${file}: signatures.${i}: no context "${id}" in contexts.json`);
-      }
-    });
-  }
-  const modes = modeFiles.map((f) => f.data);
-  if (modes.length === 0) throw new KnowledgeError(`${modesDir}: no failure modes`);
-  unique(modes, (m) => m.id, modesDir);
-  unique(modes, (m) => `${m.pack} order ${m.order}`, modesDir);
-  modes.sort((a, b) => (packOrder.get(a.pack) as number) - (packOrder.get(b.pack) as number) || a.order - b.order);
-
   const frames = parseFolder(join(dir, 'frames'), FrameSet).map(({ file, data }) => {
     if (basename(file, '.json') !== data.lang) throw new KnowledgeError(`${file}: lang: "${data.lang}" does not match the file name`);
     unique(data.frames, (f) => f.id, file);
     return Object.freeze(data);
   });
+  const modes = modeFiles.map(({ file, data }) => {
+    if (basename(file, '.json') !== data.id) throw new KnowledgeError(`${file}: id: "${data.id}" does not match the file name`);
+    if (!packOrder.has(data.pack)) throw new KnowledgeError(`${file}: pack: no pack "${data.pack}" in packs.json`);
+    const mode = withFramedSignatures(data, frames, file);
+    mode.signatures.forEach((signature, i) => {
+      for (const id of [signature.requires, ...(signature.unless ?? [])]) {
+        if (id !== undefined && !contextIds.has(id)) throw new KnowledgeError(`${file}: signatures.${i}: no context "${id}" in contexts.json`);
+      }
+    });
+    return mode;
+  });
+  if (modes.length === 0) throw new KnowledgeError(`${modesDir}: no failure modes`);
+  unique(modes, (m) => m.id, modesDir);
+  unique(modes, (m) => `${m.pack} order ${m.order}`, modesDir);
+  modes.sort((a, b) => (packOrder.get(a.pack) as number) - (packOrder.get(b.pack) as number) || a.order - b.order);
+
   const backgroundTexts = parseFolder(join(dir, 'background'), Background).flatMap(({ data }) => data.texts);
   const signInCodes = parseDataFile(join(dir, 'sign-in-codes.json'), SignInCodes);
   unique(signInCodes.codes, (c) => c.code, join(dir, 'sign-in-codes.json'));

@@ -75,6 +75,22 @@ export const Signature = z
   .strict();
 export type Signature = z.infer<typeof Signature>;
 
+/**
+ * A mode's words inside one of PowerShell's frames, in every language the frames data has:
+ * "The term '{name}' is not recognized …" with name = New-CsOnlineSession. The loader expands it
+ * into one signature per language that has the frame.
+ */
+export const FramedSignature = z
+  .object({
+    frame: DataId,
+    /** Values for the frame's placeholders; placeholders left out stay variable. */
+    fill: z.record(z.string().regex(/^[a-z][a-zA-Z]*$/), z.string().min(1)),
+    requires: ContextId.optional(),
+    unless: z.array(ContextId).min(1).optional(),
+  })
+  .strict();
+export type FramedSignature = z.infer<typeof FramedSignature>;
+
 /** One thing the admin does: a sentence and, where there is one, the exact command. */
 export const Step = z
   .object({
@@ -118,6 +134,8 @@ export const FailureMode = z
     errorTextKo: z.string().min(10).optional(),
     /** Every text the matcher should recognise; the first is errorText as a template. */
     signatures: z.array(Signature).min(1),
+    /** More texts, written once as a frame and its filling, recognised in every language of the frame. */
+    framedSignatures: z.array(FramedSignature).min(1).optional(),
     cause: Localized,
     checks: z.array(Step).min(1),
     fix: z.array(Step).min(1),
