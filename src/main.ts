@@ -1,6 +1,4 @@
 import type { Server } from 'restify';
-import { useTemplateExpansion } from './cards/expandCard';
-import { TemplateThread } from './cards/TemplateThread';
 import type { Config } from './config';
 import { createAdapter } from './createAdapter';
 import { createBot } from './createBot';
@@ -17,10 +15,6 @@ export interface StartedBot {
 
 /** Starts the bot from a parsed configuration; returns a handle that shuts it down gracefully. */
 export async function startBot(config: Readonly<Config>, logger: Logger = createLogger({ level: config.logLevel })): Promise<StartedBot> {
-  // Card templates are expanded in a worker thread: the templating engine stays out of this heap.
-  const templates = new TemplateThread();
-  if (!(await templates.start())) logger.warn('card templates are expanded in the server thread: the template worker did not start');
-  useTemplateExpansion(templates.expand);
   const storage = await createStorage(config.storage);
   const { bot, conversationState, privateState, metrics, matcher } = createBot({ storage, logger, config });
   const adapter = createAdapter(config, logger, [conversationState, privateState]);
@@ -59,7 +53,6 @@ export async function startBot(config: Readonly<Config>, logger: Logger = create
         await new Promise((r) => setTimeout(r, 20));
       }
       server.server.closeAllConnections();
-      await templates.close();
       logger.info('stopped', { unfinished: inFlight() });
     })();
     return stopping;

@@ -1,11 +1,9 @@
 import { StatusCodes, type InvokeResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import restify, { type Request, type Response, type Server } from 'restify';
-// The activity check runs on every request: zod 4 (shipped inside the zod package) parses objects
-// several times faster than zod 3, which the rest of the code base uses.
-import { z } from 'zod/v4';
-import { REQUEST_ID_KEY, type ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
-import { jsonBytes } from './cards/cardJson';
+import { z } from 'zod';
+import type { ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
+import { REQUEST_ID_KEY } from './bot/Turn';
 import { toActivity, type BotAdapter } from './createAdapter';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -41,17 +39,6 @@ const IncomingActivity = z
   .refine((a) => !(a.type === 'invoke' && a.name?.startsWith('composeExtension/') && !isObject(a.value)), { path: ['value'] })
   .refine((a) => !(a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown } | undefined)?.action)), { path: ['value', 'action'] });
 
-/**
- * restify's JSON formatter, except that a reply's cards are written with the JSON remembered when
- * they were expanded (see cardJson): the same text, as UTF-8 assembled from the remembered bytes,
- * without serializing and encoding the card every time.
- */
-function formatJson(_req: Request, res: Response, body: unknown): Buffer {
-  const data = jsonBytes(body) ?? Buffer.from('null');
-  res.setHeader('Content-Length', data.length);
-  return data;
-}
-
 /** The adapter's answer as CloudAdapter.process writes it: its status (200 if none), and its body if it has one. */
 export function sendAdapterReply(res: Response, reply: InvokeResponse | undefined): void {
   const status = reply?.status ?? StatusCodes.OK;
@@ -80,7 +67,6 @@ export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, vers
   const server = restify.createServer({
     name: 'connector-doctor',
     handleUncaughtExceptions: false,
-    formatters: { 'application/json': formatJson },
   });
   let active = 0;
   // Bodies are plain JSON: no compressed bodies (a gzip bomb inflates past any size limit) and no

@@ -2,10 +2,10 @@ import type { MessagingExtensionAction, MessagingExtensionActionResponse, Messag
 import { z } from 'zod';
 import { asAttachment } from '../cards/expandCard';
 import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
-import { renderNotRecognisedCard } from '../cards/renderNotRecognisedCard';
-import { searchFailureModes, toPlainText, type Lang, type Matcher } from '../knowledge';
-import { redactSecrets } from '../knowledge/redactSecrets';
+import { searchFailureModes, type Lang, type Matcher } from '../knowledge';
+import { t } from '../knowledge/messages';
 import type { Metrics } from '../metrics';
+import type { PasteDiagnosis } from './PasteDiagnosis';
 
 export const DIAGNOSE_MESSAGE_COMMAND = 'diagnoseMessage';
 export const SEARCH_COMMAND = 'searchFailureModes';
@@ -21,9 +21,9 @@ function errorResponse(text: string): MessagingExtensionResponse {
 export class MessageExtension {
   constructor(
     private readonly matcher: Matcher,
+    private readonly paste: PasteDiagnosis,
     private readonly metrics: Metrics,
     private readonly languageOf: (context: TurnContext, text: string) => Lang,
-    private readonly unknownCommand: (lang: Lang) => string,
   ) {}
 
   async submitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
@@ -32,17 +32,12 @@ export class MessageExtension {
     const content: unknown = action.messagePayload?.body?.content;
     const body = typeof typed === 'string' && typed.trim() !== '' ? typed : typeof content === 'string' ? content : '';
     const lang = this.languageOf(context, body);
-    if (action.commandId !== DIAGNOSE_MESSAGE_COMMAND) return errorResponse(this.unknownCommand(lang));
-    const { text, kinds } = redactSecrets(toPlainText(body).slice(0, 100 * 1024));
-    const diagnosis = this.matcher.diagnose(text);
-    const match = diagnosis.match;
-    const mode = match ? this.matcher.modeById(match.id) : undefined;
-    if (match && mode) this.metrics.diagnosed(mode.id);
+    if (action.commandId !== DIAGNOSE_MESSAGE_COMMAND) return errorResponse(t(lang, 'reply.unknownCommand'));
+    const read = this.paste.read(body);
+    const { match } = read.diagnosis;
+    if (match) this.metrics.diagnosed(match.id);
     else this.metrics.notRecognisedPaste();
-    const card =
-      match && mode
-        ? renderDiagnosisCard({ lang, mode, confidence: match.confidence, facts: match.facts, others: diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1), diagnosisId: '', secretKinds: kinds })
-        : renderNotRecognisedCard({ lang, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: text, secretKinds: kinds });
+    const card = this.paste.card(lang, read);
     return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [asAttachment(card)] } };
   }
 
@@ -50,7 +45,7 @@ export class MessageExtension {
     const words = SearchParameters.parse(query.parameters).find((p) => p.name === 'query')?.value;
     const text = typeof words === 'string' ? words : '';
     const lang = this.languageOf(context, text);
-    if (query.commandId !== SEARCH_COMMAND) return errorResponse(this.unknownCommand(lang));
+    if (query.commandId !== SEARCH_COMMAND) return errorResponse(t(lang, 'reply.unknownCommand'));
     const found = searchFailureModes(this.matcher.modes, text).slice(0, MAX_RESULTS);
     return {
       composeExtension: {

@@ -1,6 +1,5 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, factRows, t } from '../knowledge/messages';
-import { rememberJsonOf } from './cardJson';
 import { expandCardLate, late, tokenOf, type CardJson } from './expandCard';
 import type { SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
@@ -30,52 +29,22 @@ function stepRows(lang: Lang, steps: readonly Step[]) {
  * The diagnosis id and the support context change with every card, so they are put on (copies of)
  * the buttons after expansion: every button gets the id, the feedback buttons where the diagnosis
  * came from, and the ones that can lead to a support request ("Didn't help", "Prepare a support
- * request") the whole context. Each copied button keeps its JSON: the cached button's, with the
- * new data written in before its end, so sending the card does not serialize the buttons again.
- * The context is written as it is when the card is rendered.
+ * request") the whole context.
  */
 export function withActionData(card: CardJson, diagnosisId: string, context: SupportContext | undefined): CardJson {
   const actions = card.actions as Array<{ data?: Record<string, unknown> }> | undefined;
   if (!Array.isArray(actions)) return card;
   const leadsToSupport = (data: Record<string, unknown>) => data.verb === 'supportRequest' || (data.verb === 'feedback' && data.helpful === false);
-  const idJson = `,"diagnosisId":${JSON.stringify(diagnosisId)}`;
-  let contextJson: string | undefined;
   return {
     ...card,
     actions: actions.map((action) => {
       if (!action.data) return action;
       const source = context && action.data.verb === 'feedback' ? { source: context.source } : {};
       const support = context && leadsToSupport(action.data) ? { context } : {};
-      const copy = Object.freeze({ ...action, data: Object.freeze({ ...action.data, diagnosisId, ...source, ...support }) });
-      const head = headOf(action);
-      if (head) {
-        let added = idJson;
-        if ('source' in source) added += `,"source":${JSON.stringify(source.source)}`;
-        if ('context' in support) added += `,"context":${(contextJson ??= JSON.stringify(context))}`;
-        rememberJsonOf(copy, [head, `${added}}}`]);
-      }
-      return copy;
+      return { ...action, data: { ...action.data, diagnosisId, ...source, ...support } };
     }),
   };
 }
-
-/**
- * The JSON of a cached button up to the end of its data, when data is its last key and the new
- * keys can be written there; otherwise undefined (the copy is then serialized as it is sent).
- */
-function headOf(action: object): Buffer | undefined {
-  let head = heads.get(action);
-  if (head === undefined) {
-    const keys = Object.keys(action);
-    const data = (action as { data?: unknown }).data;
-    const json = JSON.stringify(action);
-    const fits = Object.isFrozen(action) && keys[keys.length - 1] === 'data' && typeof data === 'object' && data !== null && !Array.isArray(data) && Object.keys(data).length > 0;
-    head = fits && json.endsWith('}}') ? Buffer.from(json.slice(0, -2)) : null;
-    heads.set(action, head);
-  }
-  return head ?? undefined;
-}
-const heads = new WeakMap<object, Buffer | null>();
 
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const { lang, mode, confidence, facts, others, diagnosisId, context, fromGuided = false, secretKinds = [] } = input;

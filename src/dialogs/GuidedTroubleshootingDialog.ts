@@ -4,8 +4,8 @@ import type { DialogContext, DialogInstance, DialogTurnResult } from 'botbuilder
 // The package's index also loads every prompt and the Recognizers-Text suites (some 75 MB); these two are all we use.
 import { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 import { Dialog } from 'botbuilder-dialogs/lib/dialog';
-import { CardSubmit, GUIDED_VERBS, type GuidedSubmit } from '../bot/CardSubmit';
-import { parseCommand } from '../bot/parseCommand';
+import { CardSubmit, GUIDED_VERBS, type GuidedSubmit } from '../cards/CardSubmit';
+import { parseCommand } from '../knowledge/parseCommand';
 import { asAttachment } from '../cards/expandCard';
 import { renderQuestionCard } from '../cards/renderQuestionCard';
 import type { FailureModeId, Lang, Question, QuestionTree } from '../knowledge';

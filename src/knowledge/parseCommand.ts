@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toPlainText } from '../knowledge';
+import { toPlainText } from './normalizeText';
 
 export const Command = z.enum(['help', 'troubleshoot', 'list', 'cancel', 'restart', 'back']);
 export type Command = z.infer<typeof Command>;

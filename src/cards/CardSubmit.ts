@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SupportContext } from '../cards/SupportContext';
+import { SupportContext } from './SupportContext';
 import { FailureModeId } from '../knowledge';
 
 /** Every card button carries a verb; each verb has one small handler. */

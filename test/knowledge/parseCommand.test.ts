@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseCommand } from '../../src/bot/parseCommand';
+import { parseCommand } from '../../src/knowledge/parseCommand';
 
 describe('parseCommand', () => {
   const commands: Array<[string, string]> = [

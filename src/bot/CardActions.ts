@@ -1,0 +1,97 @@
+import { ActivityTypes } from 'botbuilder';
+import { asAttachment } from '../cards/expandCard';
+import type { CardSubmit } from '../cards/CardSubmit';
+import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
+import { renderFeedbackAckCard } from '../cards/renderFeedbackAckCard';
+import { renderListCard } from '../cards/renderListCard';
+import { renderSupportRequestCard } from '../cards/renderSupportRequestCard';
+import type { FailureMode, Matcher } from '../knowledge';
+import { t } from '../knowledge/messages';
+import { redactSecrets } from '../knowledge/redactSecrets';
+import type { Metrics } from '../metrics';
+import type { FeedbackStore } from '../storage/FeedbackStore';
+import { newDiagnosisId } from './PasteDiagnosis';
+import { tenantOf } from './tenantGate';
+import type { Turn } from './Turn';
+
+type Submit<V extends CardSubmit['verb']> = Extract<CardSubmit, { verb: V }>;
+
+/** What the buttons of a diagnosis card do: one small handler per verb. */
+export class CardActions {
+  constructor(
+    private readonly deps: { matcher: Matcher; metrics: Metrics; feedback: FeedbackStore; now: () => Date },
+  ) {}
+
+  async feedback(turn: Turn, submit: Submit<'feedback'>): Promise<void> {
+    const mode = await this.modeOrApology(turn, submit.failureMode);
+    if (!mode) return;
+    const { helpful, diagnosisId, context } = submit;
+    const source = submit.source ?? context?.source;
+    const { activity } = turn;
+    await this.deps.feedback.record({
+      failureMode: mode.id,
+      helpful,
+      tenantId: tenantOf(activity),
+      conversationId: turn.conversationId,
+      userId: turn.userId,
+      at: this.deps.now().toISOString(),
+      source: source === 'list' ? undefined : source,
+    });
+    this.deps.metrics.feedbackGiven(helpful);
+    turn.log.info('feedback recorded', { failureMode: mode.id, helpful });
+    const card = renderFeedbackAckCard(turn.lang, mode, helpful, diagnosisId, context);
+    if (activity.channelId === 'msteams' && activity.replyToId) {
+      try {
+        await turn.context.updateActivity({ id: activity.replyToId, type: ActivityTypes.Message, attachments: [asAttachment(card)] });
+        return;
+      } catch (err) {
+        turn.log.warn('could not update the card in place; sending the acknowledgement instead', { err });
+      }
+    }
+    await turn.sendCard(card);
+  }
+
+  async alternatives(turn: Turn, { failureMode, candidates = [] }: Submit<'alternatives'>): Promise<void> {
+    const others = candidates.filter((id) => id !== failureMode).flatMap((id) => this.deps.matcher.modeById(id) ?? []);
+    if (others.length === 0) {
+      await turn.say('reply.noAlternatives');
+      return;
+    }
+    await turn.sendCard(renderListCard(turn.lang, others, t(turn.lang, 'card.list.alternativesIntro')));
+  }
+
+  async supportRequest(turn: Turn, { failureMode, context }: Submit<'supportRequest'>): Promise<void> {
+    const mode = await this.modeOrApology(turn, failureMode);
+    if (!mode) return;
+    // The context arrives from a card: redacted when it was made, redacted again in case it was crafted.
+    const text = context?.redactedText;
+    const card = renderSupportRequestCard({
+      lang: turn.lang,
+      mode,
+      redactedErrorText: text === undefined ? undefined : redactSecrets(text).text,
+      facts: context?.facts ?? {},
+      stepsTried: context?.stepsTaken ?? [],
+      at: this.deps.now(),
+    });
+    turn.log.info('support request prepared', { failureMode: mode.id });
+    await turn.sendCard(card);
+  }
+
+  async showMode(turn: Turn, { failureMode }: Submit<'showMode'>): Promise<void> {
+    const mode = await this.modeOrApology(turn, failureMode);
+    if (!mode) return;
+    await turn.sendCard(
+      renderDiagnosisCard({ lang: turn.lang, mode, confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: { source: 'list', facts: {}, stepsTaken: [] } }),
+    );
+  }
+
+  /** The mode a button names; a button naming no mode we know gets the bad-button answer. */
+  private async modeOrApology(turn: Turn, id: string): Promise<FailureMode | undefined> {
+    const mode = this.deps.matcher.modeById(id);
+    if (!mode) {
+      turn.log.info('card submit names an unknown failure mode');
+      await turn.say('reply.badSubmit');
+    }
+    return mode;
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { excerpt, type CardJson } from '../cards/expandCard';
+import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
+import { renderNotRecognisedCard } from '../cards/renderNotRecognisedCard';
+import { MAX_CONTEXT_TEXT, type SupportContext } from '../cards/SupportContext';
+import { toPlainText, type Diagnosis, type Lang, type Matcher } from '../knowledge';
+import { redactSecrets } from '../knowledge/redactSecrets';
+import type { Metrics } from '../metrics';
+import type { Turn } from './Turn';
+
+/** The longest paste the bot reads; the rest is ignored and the user told so. */
+export const MAX_PASTE_CHARS = 100 * 1024;
+
+/** Names one diagnosis in logs and feedback; nothing is stored under it. */
+export function newDiagnosisId(): string {
+  return randomUUID().slice(0, 12);
+}
+
+/** A paste with its secrets removed, and what the matcher makes of it. */
+export interface ReadPaste {
+  redacted: string;
+  /** Kinds of secret removed. */
+  kinds: readonly string[];
+  diagnosis: Diagnosis;
+}
+
+/** Reads pastes and answers them with a diagnosis card or the not-recognised card. */
+export class PasteDiagnosis {
+  constructor(
+    private readonly matcher: Matcher,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** The paste as the user saw it (HTML and entities resolved), cut to MAX_PASTE_CHARS, secrets removed, then matched. */
+  read(text: string): ReadPaste {
+    const { text: redacted, kinds } = redactSecrets(toPlainText(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text));
+    return { redacted, kinds, diagnosis: this.matcher.diagnose(redacted) };
+  }
+
+  /** Answers a paste; true when it was recognised. */
+  async answer(turn: Turn, text: string, read: ReadPaste = this.read(text)): Promise<boolean> {
+    const { diagnosis, kinds } = read;
+    if (text.length > MAX_PASTE_CHARS) await turn.say('reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) });
+    if (diagnosis.match === null) {
+      this.metrics.notRecognisedPaste();
+      turn.log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
+    } else {
+      this.metrics.diagnosed(diagnosis.match.id);
+      turn.log.info('paste diagnosed', { failureMode: diagnosis.match.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
+    }
+    await turn.sendCard(this.card(turn.lang, read));
+    return diagnosis.match !== null;
+  }
+
+  /** The card for a paste that was read: its diagnosis, or what the bot could not recognise. */
+  card(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): CardJson {
+    const mode = diagnosis.match ? this.matcher.modeById(diagnosis.match.id) : undefined;
+    if (!diagnosis.match || !mode) {
+      return renderNotRecognisedCard({ lang, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
+    }
+    const context: SupportContext = { source: 'paste', redactedText: excerpt(redacted, MAX_CONTEXT_TEXT), facts: diagnosis.match.facts, stepsTaken: [] };
+    return renderDiagnosisCard({
+      lang,
+      mode,
+      confidence: diagnosis.match.confidence,
+      facts: diagnosis.match.facts,
+      others: diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1),
+      diagnosisId: newDiagnosisId(),
+      context,
+      secretKinds: kinds,
+    });
+  }
+}
