@@ -26,4 +26,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/cards/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['botbuilder*', 'botframework*', 'restify', '../bot/*', '../dialogs/*', '../storage/*', '../server', '../main'], message: 'src/cards binds data to templates: no bot, dialog, storage or server code.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/dialogs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../bot/*', '../server', '../main', '../createBot', 'restify'], message: 'Dialogs may use knowledge and cards, never the bot shell.' }] }],
+    },
+  },
 );
