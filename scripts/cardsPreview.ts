@@ -133,6 +133,7 @@ const STYLE = `
   .code-block pre { margin: 0; padding: 8px; font-family: Consolas, Menlo, 'Courier New', monospace; font-size: 12px; line-height: 16px;
     white-space: pre-wrap; overflow-wrap: anywhere; }
   .ac-textBlock a { color: #5B5FC7; }
+  .ac-textBlock p { margin: 0; }
 `;
 
 /**
@@ -170,16 +171,11 @@ const PAGE_SCRIPT = String.raw`
   CodeBlock.startLineNumberProperty = new AC.NumProperty(AC.Versions.v1_0, 'startLineNumber');
   AC.GlobalRegistry.elements.register('CodeBlock', CodeBlock, AC.Versions.v1_0);
 
-  // The subset of Markdown Teams renders in a TextBlock: bold, links, line breaks, "- " bullets.
-  function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  }
+  // Markdown as Web Chat renders it (markdown-it, no raw HTML): a card that relies on a construct
+  // renderers disagree on (a list number per TextBlock) shows the difference here.
+  var markdown = window.markdownit({ html: false, linkify: false, breaks: true });
   AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
-    result.outputHtml = escapeHtml(text)
-      .replace(/\[([^\]]+)\]\((https:\/\/[^\s)]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>')
-      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-      .replace(/^- /gm, '\u2022 ')
-      .replace(/\n/g, '<br>');
+    result.outputHtml = markdown.render(text);
     result.didProcess = true;
   };
 
@@ -231,8 +227,9 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function readSdkBundle(): string {
-  const bundle = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8');
+/** A browser bundle from node_modules, to inline in a <script> element. */
+function readBundle(path: string): string {
+  const bundle = readFileSync(require.resolve(path), 'utf8');
   // A literal "</script" would end the inline element early.
   return bundle.replace(/<\/script/gi, '<\\/script');
 }
@@ -258,7 +255,8 @@ export function buildGalleryHtml(cards: readonly GalleryCard[]): string {
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'unsafe-inline\'; style-src \'unsafe-inline\'; img-src data:">',
     '<title>Connector Doctor: card gallery</title>',
     `<style>${STYLE}</style>`,
-    `<script>${readSdkBundle()}</script>`,
+    `<script>${readBundle('adaptivecards/dist/adaptivecards.min.js')}</script>`,
+    `<script>${readBundle('markdown-it/dist/markdown-it.min.js')}</script>`,
     '</head><body>',
     `<h1>Connector Doctor: card gallery (${cards.length} cards)</h1>`,
     sections,

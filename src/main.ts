@@ -47,9 +47,9 @@ export async function startBot(config: Readonly<Config>, logger: Logger = create
         closed = true;
       });
       const deadline = Date.now() + config.shutdownGraceMs;
-      // Keep-alive connections that fall idle are closed as they do, so close() can finish early.
+      // Keep-alive connections that are or fall idle are closed as they do: no new request arrives on them, and close() can finish early.
       while (!closed && Date.now() < deadline) {
-        if (inFlight() === 0) server.server.closeIdleConnections();
+        server.server.closeIdleConnections();
         await new Promise((r) => setTimeout(r, 20));
       }
       server.server.closeAllConnections();

@@ -6,7 +6,7 @@ import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
 import { defaultKnowledge, loadQuestionTree, type FailureMode, type FailureModeId, type Lang } from '../../src/knowledge';
 import { t } from '../../src/knowledge/messages';
 import { BOT, MENTION_TEXT, USER_A, USER_B, cardSubmit, conversationUpdate, invoke, messageFrom, type ActivityOptions } from '../helpers/activities';
-import { allTextOf, buttonData, cardOf, createHarness, describeReplies, submitActions, textsOf, titleOf, type BotHarness, type CardJson } from '../helpers/botHarness';
+import { allTextOf, buttonData, cardOf, createHarness, describeReplies, markdownTextsOf, submitActions, textsOf, titleOf, type BotHarness, type CardJson } from '../helpers/botHarness';
 
 const { modes } = defaultKnowledge();
 const tree = loadQuestionTree();
@@ -459,7 +459,7 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
           assert.ok(Buffer.byteLength(json) < MAX_CARD_BYTES, `${Buffer.byteLength(json)} bytes`);
           assert.ok(json.includes('${failureMode}'), 'the template syntax is shown as text, not evaluated');
           assert.ok(!json.includes('<at>'), 'no mention markup');
-          for (const text of textsOf(c)) assert.ok(!text.includes('evil.example'), `no markdown-rendering TextBlock links out: ${text}`);
+          for (const text of markdownTextsOf(c)) assert.ok(!text.includes('evil.example'), `no markdown-rendering TextBlock links out: ${text}`);
         }),
       );
     });

@@ -134,10 +134,29 @@ function objectsOf(card: unknown): Array<Record<string, unknown> & { type: strin
 }
 
 /** The texts of the card's TextBlocks, in order. */
+/** The texts a card shows, in order: each TextBlock's, and each RichTextBlock's runs joined. */
 export function textsOf(card: CardJson): string[] {
+  return objectsOf(card['body'])
+    .filter((o) => o.type === 'TextBlock' || o.type === 'RichTextBlock')
+    .map((o) => (o.type === 'TextBlock' ? String(o['text']) : objectsOf(o['inlines']).map((run) => String(run['text'] ?? '')).join('')));
+}
+
+/** The texts of a card's TextBlocks only: the ones renderers read as Markdown. */
+export function markdownTextsOf(card: CardJson): string[] {
   return objectsOf(card['body'])
     .filter((o) => o.type === 'TextBlock')
     .map((o) => String(o['text']));
+}
+
+/** The numbered rows of a card (a number column, then the text), as "1. text". */
+export function numberedRowsOf(card: CardJson): string[] {
+  return objectsOf(card['body'])
+    .filter((o) => o.type === 'ColumnSet')
+    .flatMap((set) => {
+      const [number, text] = (set['columns'] as CardJson[] | undefined) ?? [];
+      const n = number ? textsOf({ body: number['items'] }).join('') : '';
+      return /^\d+\.$/.test(n) && text ? [`${n} ${textsOf({ body: text['items'] })[0] ?? ''}`] : [];
+    });
 }
 
 /** The first TextBlock: every card's title. */
