@@ -16,6 +16,69 @@ describe('diagnose: the development corpus', () => {
   }
 });
 
+describe('diagnose: the development near-misses in ten languages', () => {
+  for (const [i, c] of readJsonl(fixturePath('dev-localized.jsonl')).entries()) {
+    it(`dev-localized line ${i + 1} (${c.lang ?? ''}: ${c.note ?? ''}) → ${c.expect ?? 'abstain'}`, () => expectDiagnosis(c.text, c.expect, `dev-localized line ${i + 1}`));
+  }
+});
+
+describe('diagnose: the confident wrong answers the issue reported', () => {
+  const cases: Array<[string, string, string | null]> = [
+    [
+      'German command not found for another module',
+      'Connect-MgGraph : Die Benennung "Connect-MgGraph" wurde nicht als Name eines Cmdlet, einer Funktion, einer Skriptdatei oder eines ausführbaren Programms erkannt. Überprüfen Sie die Schreibweise des Namens, oder ob der Pfad korrekt ist (sofern enthalten), und wiederholen Sie den Vorgang.',
+      null,
+    ],
+    [
+      'Korean: on-premises Exchange refused the session',
+      'New-PSSession : [exchange.contoso.local] 다음 오류 메시지가 발생하여 exchange.contoso.local 원격 서버에 연결하지 못했습니다. 액세스가 거부되었습니다. 자세한 내용은 about_Remote_Troubleshooting 도움말 항목을 참조하십시오.',
+      null,
+    ],
+    [
+      'Portuguese: on-premises Exchange refused the session',
+      'New-PSSession : [exchange.contoso.local] Falha ao conectar ao servidor remoto exchange.contoso.local com a seguinte mensagem de erro: Acesso negado. Para obter mais informações, consulte o tópico da Ajuda about_Remote_Troubleshooting.',
+      null,
+    ],
+    [
+      'French: Exchange Online refused',
+      "Connect-ExchangeOnline : Le traitement des données à partir du serveur distant outlook.office365.com a échoué avec le message d'erreur suivant : Accès refusé. Pour plus d'informations, voir la rubrique d'aide about_Remote_Troubleshooting.",
+      null,
+    ],
+    [
+      'Exchange Online / Security & Compliance session',
+      'Connect-IPPSSession : Create Powershell Session is failed using OAuth. Basic authentication is disabled in your client machine, so only the new REST-based cmdlets can be used.',
+      null,
+    ],
+  ];
+  for (const [note, text, expected] of cases) it(`${note} → ${expected ?? 'abstain'}`, () => expectDiagnosis(text, expected, note));
+
+  it('French translation of no-tenant-permission → no-tenant-permission or abstain', () => {
+    const text =
+      "New-PSSession : [admin.vdomain.com] Le traitement des données à partir du serveur distant admin.vdomain.com a échoué avec le message d'erreur suivant : L'utilisateur « user@foo.com » n'est pas autorisé à gérer ce client. Les autorisations peuvent être accordées en affectant l'utilisateur au rôle RBAC approprié. Pour plus d'informations, voir la rubrique d'aide about_Remote_Troubleshooting.";
+    const got = diagnose(text).match?.id ?? null;
+    assert.ok(got === null || got === 'no-tenant-permission', `got ${got}`);
+  });
+});
+
+describe('diagnose: two known errors in one paste', () => {
+  const textOf = (id: string) => modes.find((m) => m.id === id)?.errorText ?? '';
+  it('claims each, the first as the match and the other as also found', () => {
+    const result = diagnose(`${textOf('user-shell-limit')}\n${textOf('logon-failed')}`);
+    assert.equal(result.match?.id, 'user-shell-limit', JSON.stringify(result.candidates));
+    assert.deepEqual(result.alsoFound.map((c) => c.id), ['logon-failed']);
+  });
+  it('claims each even when the two texts touch, without the record lines between them', () => {
+    const bare = (id: string) => textOf(id).replace(/^[\w-]+ : (\[[^\]]+\] )?/, '');
+    const result = diagnose(`${bare('tenant-shell-limit')} ${bare('execution-policy')}`);
+    assert.deepEqual([result.match?.id, ...result.alsoFound.map((c) => c.id)], ['tenant-shell-limit', 'execution-policy'], JSON.stringify(result.candidates));
+  });
+  it('abstains on one error whose words contradict each other (user and tenant shell limits mixed)', () => {
+    const mixed = 'The WS-Management service cannot process the request. The maximum number of concurrent shells for this user has been exceeded. Close existing shells or raise the quota for this tenant.';
+    const result = diagnose(mixed);
+    assert.equal(result.match, null, JSON.stringify(result.candidates));
+  });
+});
+
 describe('diagnose: our own transcripts (test/fixtures/pastes.jsonl)', () => {
   for (const [i, c] of readJsonl(fixturePath('pastes.jsonl')).entries()) {
     it(`${c.note ?? `line ${i + 1}`} → ${c.expect ?? 'abstain'}`, () => expectDiagnosis(c.text, c.expect, `fixture line ${i + 1}`));
