@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { extractFacts, Facts } from './extractFacts';
 import type { KnowledgeBase } from './loadKnowledge';
 import { compactText, isWide, toPlainText } from './normalizeText';
-import { PhraseIndex } from './PhraseIndex';
+import { FragmentIndex, fragmentsOf, unitsBetween, windowsOf } from './FragmentIndex';
 import { FailureModeId, type Context, type FailureMode, type Signature } from './schema';
 
 export const Candidate = z.object({ id: FailureModeId, confidence: z.number().min(0).max(1) }).strict();
@@ -26,12 +26,6 @@ export const MATCH_THRESHOLD = 0.6;
 /** Candidates below this are not worth showing. */
 export const CANDIDATE_FLOOR = 0.05;
 
-/**
- * Fragment lengths in "units" (a Latin letter or digit is one, a Hangul or CJK character two).
- * Short fragments survive truncation and wrapping; long ones stay specific where a short one also
- * occurs in a look-alike error ("…concurrent shells for this user…" against "…operations for this user…").
- */
-const FRAGMENT_UNITS = [12, 24] as const;
 /** Units of a mode's own words that make a match about 63% certain (1 - 1/e). */
 const EVIDENCE_SCALE = 12;
 /**
@@ -41,6 +35,15 @@ const EVIDENCE_SCALE = 12;
  */
 const RUN_FROM = 10;
 const RUN_FULL = 20;
+/**
+ * …and only where the paste holds this share of one of its texts' own words, or one stretch of
+ * them this long: a few words of a long translated sentence ("Não é possível carregar" of "…carregar
+ * o módulo Live ID") are not that error.
+ */
+const SHARE_FROM = 0.15;
+const SHARE_FULL = 0.3;
+const LONG_RUN_FROM = 25;
+const LONG_RUN_FULL = 40;
 /** Words several modes share only narrow the field: they never reach the match threshold. */
 const FAMILY_HINT_MAX = 0.3;
 const FAMILY_HINT_SCALE = 60;
@@ -54,21 +57,6 @@ const PLACEHOLDER = /\{[a-z][a-zA-Z]*\}/g;
 
 function unitsOf(code: number): number {
   return isWide(code) ? 2 : 1;
-}
-
-/** Every fragment of each length in FRAGMENT_UNITS in the compact form of a constant piece of text. */
-export function fragmentsOf(compact: string): string[] {
-  const out: string[] = [];
-  for (const size of FRAGMENT_UNITS) {
-    for (let start = 0; start < compact.length; start++) {
-      let units = 0;
-      let end = start;
-      while (end < compact.length && units < size) units += unitsOf(compact.charCodeAt(end++));
-      if (units < size) break;
-      out.push(compact.slice(start, end));
-    }
-  }
-  return out;
 }
 
 /** The compact forms of a template's constant pieces: placeholders split it, so no fragment spans a variable part. */
@@ -131,6 +119,8 @@ interface Evidence {
   extent: Coverage;
   /** Units of words this mode shares with others. */
   shared: number;
+  /** The largest share of one of its texts' own words that the paste holds. */
+  share: number;
 }
 
 /** When a signature's words count: always, or only where the paste shows (or does not show) some contexts. */
@@ -179,21 +169,32 @@ class ContextsOf {
 /** Longest plain text a context pattern is tested on: contexts are named near the error, and a regex pass stays cheap. */
 const MAX_CONTEXT_TEXT = 200 * 1024;
 
+/** A signature as the matcher counts it. */
+interface IndexedSignature {
+  readonly mode: number;
+  readonly gate: Gate | undefined;
+  /** How many fragments of its own words (not frame, not look-alike) it has. */
+  readonly fragments: number;
+}
+
 /**
  * Recognises which documented failures a paste shows. It indexes fragments of every known error
  * text (English, the Korean article, localized Windows texts). Fragments of PowerShell's own frames
  * in any language ("Connecting to remote server … failed with the following error message", "is not
  * recognized as the name of a cmdlet") never count, nor do fragments of look-alike errors of other
  * products. A signature whose words other products share (an AADSTS code, a WinRM message) counts
- * only where the paste shows its context (the MicrosoftTeams module, not another product). A mode is
- * claimed from how much of the paste its own words cover, against the own words of modes whose
- * text lies in the same stretch of the paste; separate errors of one paste are claimed separately.
+ * only where the paste shows its context (the MicrosoftTeams module, not another product).
+ *
+ * A mode is claimed from its own words in the paste: how much of the paste they cover, in one
+ * stretch at least, how much of one of its texts the paste holds (a few words of a long translated
+ * sentence are not that error), against the own words of modes whose text lies in the same stretch
+ * of the paste. Separate errors of one paste are claimed separately.
  */
 export class Matcher {
-  private readonly index = new PhraseIndex();
-  /** For each fragment id: who owns it, as mode index × gates + gate index. */
+  private readonly index = new FragmentIndex();
+  /** For each fragment id: the signatures whose own words hold it. */
   private readonly owners: Array<readonly number[]> = [];
-  private readonly gates: Gate[] = [{ unless: [] }];
+  private readonly signatures: IndexedSignature[] = [];
   private readonly contexts: ReadonlyMap<string, CompiledContext>;
   readonly modes: readonly FailureMode[];
 
@@ -205,44 +206,28 @@ export class Matcher {
     const lookAlikeFragments = new Set<string>();
     for (const { text } of knowledge.background.texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) lookAlikeFragments.add(f);
 
-    const ownersByPhrase = new Map<string, Set<number>>();
-    const knownTexts: Array<{ piece: string; printed: boolean }> = [];
+    const ownersByPhrase = new Map<string, number[]>();
     this.modes.forEach((mode, modeIndex) => {
       for (const signature of mode.signatures) {
-        const gate = this.gateIndex(signature);
+        const gate = gateOf(signature);
+        const own = new Set<string>();
         for (const piece of constantPieces(signature.text)) {
-          knownTexts.push({ piece, printed: signature.source === 'powershell' });
-          for (const fragment of fragmentsOf(piece)) {
-            if (frameFragments.has(fragment)) continue;
+          for (const fragment of ownFragments(piece, frameFragments)) {
             // A gated text is told from its look-alikes by context, not by its words.
-            if (gate === 0 && lookAlikeFragments.has(fragment)) continue;
-            const owners = ownersByPhrase.get(fragment) ?? new Set<number>();
-            owners.add(modeIndex * MAX_GATES + gate);
-            ownersByPhrase.set(fragment, owners);
+            if (gate === undefined && lookAlikeFragments.has(fragment)) continue;
+            own.add(fragment);
           }
+        }
+        if (own.size === 0) continue;
+        const at = this.signatures.push({ mode: modeIndex, gate, fragments: own.size }) - 1;
+        for (const fragment of own) {
+          const owners = ownersByPhrase.get(fragment) ?? [];
+          owners.push(at);
+          ownersByPhrase.set(fragment, owners);
         }
       }
     });
-    for (const [phrase, owners] of ownersByPhrase) {
-      const id = this.index.add(phrase);
-      // A mode that owns a fragment without a gate needs no gated ownership of it.
-      const ungated = new Set([...owners].filter((o) => o % MAX_GATES === 0).map((o) => Math.floor(o / MAX_GATES)));
-      this.owners[id] = [...owners].filter((o) => o % MAX_GATES === 0 || !ungated.has(Math.floor(o / MAX_GATES)));
-    }
-    // Where texts share a stretch, the way the error as PowerShell prints it goes on is laid out
-    // first: that is what admins paste (see PhraseIndex.build).
-    this.index.build([...knownTexts.filter((t) => t.printed), ...knownTexts.filter((t) => !t.printed)].map((t) => t.piece));
-  }
-
-  private gateIndex({ requires, unless = [] }: Pick<Signature, 'requires' | 'unless'>): number {
-    if (requires === undefined && unless.length === 0) return 0;
-    const key = JSON.stringify([requires, [...unless].sort()]);
-    let at = this.gates.findIndex((g) => JSON.stringify([g.requires, [...g.unless].sort()]) === key);
-    if (at < 0) {
-      at = this.gates.push({ requires, unless }) - 1;
-      if (at >= MAX_GATES) throw new Error(`Matcher: more than ${MAX_GATES - 1} distinct signature contexts`);
-    }
-    return at;
+    for (const [phrase, owners] of ownersByPhrase) this.owners[this.index.add(phrase)] = owners;
   }
 
   /** The confident matches in the order they appear, ranked candidates, and the facts found in the paste. */
@@ -268,35 +253,44 @@ export class Matcher {
       for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
     }
     let contexts: ContextsOf | undefined;
-    const live: number[] = [];
+    const live = (signature: IndexedSignature): boolean => {
+      if (signature.gate === undefined) return true;
+      contexts ??= new ContextsOf(this.contexts, plain.length > MAX_CONTEXT_TEXT ? plain.slice(-MAX_CONTEXT_TEXT) : plain, compact);
+      return contexts.passes(signature.gate);
+    };
+    const modes: number[] = [];
+    const found = new Set<number>();
     // Created on first use: most pastes touch one or two modes.
     const evidence: Array<Evidence | undefined> = new Array(this.modes.length);
-    const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0 });
-    this.index.scan(compact, (id, end) => {
-      const start = end - this.index.phraseLength(id);
-      const owners = this.owners[id] as readonly number[];
-      live.length = 0;
-      for (const owner of owners) {
-        const gate = owner % MAX_GATES;
-        if (gate !== 0) {
-          contexts ??= new ContextsOf(this.contexts, plain.length > MAX_CONTEXT_TEXT ? plain.slice(-MAX_CONTEXT_TEXT) : plain, compact);
-          if (!contexts.passes(this.gates[gate] as Gate)) continue;
-        }
-        const m = Math.floor(owner / MAX_GATES);
-        if (!live.includes(m)) live.push(m);
+    const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0, share: 0 });
+    this.index.scan(compact, (id, start, end) => {
+      modes.length = 0;
+      for (const at of this.owners[id] as readonly number[]) {
+        const signature = this.signatures[at] as IndexedSignature;
+        if (live(signature) && !modes.includes(signature.mode)) modes.push(signature.mode);
       }
-      if (live.length === 1) {
-        const e = of(live[0] as number);
+      if (modes.length === 0) return;
+      found.add(id);
+      if (modes.length === 1) {
+        const e = of(modes[0] as number);
         e.own.add(start, end);
         e.extent.add(start, end);
       } else {
-        for (const m of live) {
+        for (const m of modes) {
           const e = of(m);
           e.extent.add(start, end);
           e.shared += end - start;
         }
       }
     });
+    // How much of each of its texts the paste holds; a mode keeps its best text's share.
+    const held = new Map<number, number>();
+    for (const id of found) for (const at of this.owners[id] as readonly number[]) held.set(at, (held.get(at) ?? 0) + 1);
+    for (const [at, count] of held) {
+      const signature = this.signatures[at] as IndexedSignature;
+      const e = evidence[signature.mode];
+      if (e && live(signature)) e.share = Math.max(e.share, count / signature.fragments);
+    }
     return evidence;
   }
 
@@ -312,8 +306,9 @@ export class Matcher {
           if (o !== m && other && other.own.total > rival && overlaps(e.extent, other.extent)) rival = other.own.total;
         });
       }
-      const gate = Math.min(1, Math.max(0, (e.own.longest - RUN_FROM) / (RUN_FULL - RUN_FROM)));
-      const strength = (1 - Math.exp(-own / EVIDENCE_SCALE)) * gate;
+      const run = ramp(e.own.longest, RUN_FROM, RUN_FULL);
+      const text = Math.max(ramp(e.share, SHARE_FROM, SHARE_FULL), ramp(e.own.longest, LONG_RUN_FROM, LONG_RUN_FULL));
+      const strength = (1 - Math.exp(-own / EVIDENCE_SCALE)) * Math.min(run, text);
       const purity = own > 0 ? own / (own + rival) : 0;
       const familyHint = FAMILY_HINT_MAX * (1 - Math.exp(-e.shared / FAMILY_HINT_SCALE)) * (rival > 0 ? 0.5 : 1);
       const confidence = Math.round(Math.min(Math.max(strength * purity * purity, familyHint), 0.99) * 1000) / 1000;
@@ -331,8 +326,28 @@ export class Matcher {
   }
 }
 
-/** Signature contexts a matcher can tell apart; the owner of a fragment packs its mode and gate into one number. */
-const MAX_GATES = 64;
+/** 0 below `from`, 1 from `full` on, and a straight line between. */
+function ramp(value: number, from: number, full: number): number {
+  return Math.min(1, Math.max(0, (value - from) / (full - from)));
+}
+
+function gateOf({ requires, unless = [] }: Pick<Signature, 'requires' | 'unless'>): Gate | undefined {
+  return requires === undefined && unless.length === 0 ? undefined : { requires, unless };
+}
+
+/**
+ * The fragments of a signature's constant piece that are mostly the signature's own words: a
+ * fragment that is a third or more frame ("…loaded because th…", "…error message: The us…") is
+ * found around any message the frame holds.
+ */
+function ownFragments(piece: string, frameFragments: ReadonlySet<string>): string[] {
+  const windows = windowsOf(piece);
+  const framed = new Uint8Array(piece.length);
+  for (const [start, end] of windows) if (frameFragments.has(piece.slice(start, end))) framed.fill(1, start, end);
+  return windows
+    .filter(([start, end]) => unitsBetween(piece, start, end, framed) * 3 >= unitsBetween(piece, start, end) * 2)
+    .map(([start, end]) => piece.slice(start, end));
+}
 
 function compileContext(context: Context): CompiledContext {
   return {
