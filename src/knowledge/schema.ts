@@ -239,6 +239,11 @@ export const SignInCodes = z
             /** The name Entra's reference gives it (e.g. "UserStrongAuthClientAuthNRequired"). */
             name: z.string().min(1),
             meaning: Localized,
+            /**
+             * The failure mode this code means in a paste that shows the teams-module context. The code
+             * alone is too short to be evidence, yet WAM and MSAL wrappers often cut the message after it.
+             */
+            failureMode: FailureModeId.optional(),
           })
           .strict(),
       )

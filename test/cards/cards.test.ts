@@ -176,7 +176,8 @@ describe('cards', () => {
         for (const mode of modes) {
           for (const step of [...mode.fix, ...mode.checks]) {
             assert.ok(!texts.some((s) => s.includes(step.text[lang])), `shows a step of ${mode.id}: ${step.text[lang]}`);
-            if (step.command) assert.ok(!texts.some((s) => s.includes(step.command as string)), `shows a command of ${mode.id}: ${step.command}`);
+            // A command is shown as a text of its own; prose may name a cmdlet (the retired pack's note names Connect-MicrosoftTeams).
+            if (step.command) assert.ok(!texts.some((s) => s.trim() === step.command), `shows a command of ${mode.id}: ${step.command}`);
           }
         }
       });

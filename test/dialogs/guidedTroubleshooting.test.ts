@@ -88,6 +88,11 @@ class Person {
     return assertAsks(onlyCard(await this.type(TROUBLESHOOT[lang])), tree.start, lang, 1);
   }
 
+  /** Starts a run and takes the retired connector's branch: returns the card that asks "stage" (step 2). */
+  async startConnectorFlow(lang: Lang): Promise<CardJson> {
+    return this.answer(await this.startFlow(lang), lang, [[tree.start, 'connector']]);
+  }
+
   /** Answers from the current card along the steps; returns the last question card. */
   async answer(card: CardJson, lang: Lang, steps: ReadonlyArray<[string, string]>): Promise<CardJson> {
     let current = card;
@@ -161,30 +166,30 @@ describe('guided troubleshooting', () => {
   describe('buttons on the question card', () => {
     it('Back returns to the previous question, and the flow goes on from there', async () => {
       const first = await ken.startFlow('en');
-      const stillFirst = assertAsks(onlyCard(await ken.press(buttonData(first, 'back'))), 'stage', 'en', 1);
+      const stillFirst = assertAsks(onlyCard(await ken.press(buttonData(first, 'back'))), tree.start, 'en', 1);
       assert.equal(flowIdOf(stillFirst), flowIdOf(first), 'Back on the first question asks it again');
-      const second = await ken.answer(first, 'en', [['stage', 'sign-in']]);
-      const back = assertAsks(onlyCard(await ken.press(buttonData(second, 'back'))), 'stage', 'en', 1);
+      const second = await ken.answer(first, 'en', [[tree.start, 'connector']]);
+      const back = assertAsks(onlyCard(await ken.press(buttonData(second, 'back'))), tree.start, 'en', 1);
       assert.equal(flowIdOf(back), flowIdOf(first), 'the same run');
-      await ken.answer(back, 'en', [['stage', 'open-session']]);
-      assert.equal(onlyText(await ken.press(answerButton(second, 'sign-in-assistant', 'running'))), t('en', 'reply.guidedStaleCard'), 'the abandoned branch is stale');
+      await ken.answer(back, 'en', [[tree.start, 'teams-module']]);
+      assert.equal(onlyText(await ken.press(answerButton(second, 'stage', 'sign-in'))), t('en', 'reply.guidedStaleCard'), 'the abandoned branch is stale');
     });
 
     it('Start over asks the first question again in a new run; the old cards are stale', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const third = await ken.answer(first, 'en', [
         ['stage', 'load-module'],
         ['ps-version', 'v3-or-newer'],
       ]);
-      const again = assertAsks(onlyCard(await ken.press(buttonData(third, 'restart'))), 'stage', 'en', 1);
+      const again = assertAsks(onlyCard(await ken.press(buttonData(third, 'restart'))), tree.start, 'en', 1);
       assert.notEqual(flowIdOf(again), flowIdOf(first));
       assert.equal(onlyText(await ken.press(answerButton(third, 'execution-policy', 'restricted'))), t('en', 'reply.guidedStaleCard'));
       assert.equal(onlyText(await ken.press(answerButton(first, 'stage', 'sign-in'))), t('en', 'reply.guidedStaleCard'));
-      await ken.answer(again, 'en', [['stage', 'sign-in']]);
+      await ken.answer(again, 'en', [[tree.start, 'connector']]);
     });
 
     it('Cancel ends the run; its buttons are stale afterwards', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const second = await ken.answer(first, 'en', [['stage', 'open-session']]);
       assert.equal(onlyText(await ken.press(buttonData(second, 'cancelFlow'))), t('en', 'reply.guidedCancelled'));
       assert.equal(onlyText(await ken.press(answerButton(second, 'own-sessions', 'fewer'))), t('en', 'reply.guidedStaleCard'));
@@ -192,7 +197,7 @@ describe('guided troubleshooting', () => {
     });
 
     it('a button of an already answered question is stale and does not jump', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const second = await ken.answer(first, 'en', [['stage', 'open-session']]);
       assert.equal(onlyText(await ken.press(answerButton(first, 'stage', 'load-module'))), t('en', 'reply.guidedStaleCard'));
       assert.equal(onlyText(await ken.press(buttonData(first, 'cancelFlow'))), t('en', 'reply.guidedStaleCard'), 'an old Cancel does not end the run');
@@ -202,12 +207,12 @@ describe('guided troubleshooting', () => {
 
     it('an answer id the question does not have is stale', async () => {
       const first = await ken.startFlow('en');
-      assert.equal(onlyText(await ken.press({ ...answerButton(first, 'stage', 'sign-in'), answerId: 'made-up' })), t('en', 'reply.guidedStaleCard'));
-      await ken.answer(first, 'en', [['stage', 'sign-in']]);
+      assert.equal(onlyText(await ken.press({ ...answerButton(first, tree.start, 'connector'), answerId: 'made-up' })), t('en', 'reply.guidedStaleCard'));
+      await ken.answer(first, 'en', [[tree.start, 'connector']]);
     });
 
     it('a question button when no run was ever started is stale', async () => {
-      const submit = { verb: 'answer', flowId: 'deadbeef', questionId: tree.start, answerId: 'sign-in' };
+      const submit = { verb: 'answer', flowId: 'deadbeef', questionId: tree.start, answerId: 'connector' };
       assert.equal(onlyText(await ken.press(submit)), t('en', 'reply.guidedStaleCard'));
     });
   });
@@ -216,7 +221,7 @@ describe('guided troubleshooting', () => {
     for (const [word, lang] of [['cancel', 'en'], ['취소', 'ko']] as const) {
       it(`"${word}" ends the run`, async () => {
         const person = new Person(h, { locale: LOCALES[lang] });
-        const first = await person.startFlow(lang);
+        const first = await person.startConnectorFlow(lang);
         const second = await person.answer(first, lang, [['stage', 'sign-in']]);
         assert.equal(onlyText(await person.type(word)), t(lang, 'reply.guidedCancelled'));
         assert.equal(onlyText(await person.press(answerButton(second, 'sign-in-assistant', 'stopped'))), t(lang, 'reply.guidedStaleCard'));
@@ -224,26 +229,26 @@ describe('guided troubleshooting', () => {
     }
 
     it('"help" answers with the help card and asks the current question again', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const second = await ken.answer(first, 'en', [['stage', 'sign-in']]);
       const replies = await ken.type('help');
       assert.equal(replies.length, 3);
       assert.equal(titleOf(cardOf(replies[0])), t('en', 'card.help.title'));
       assert.equal(replies[1]?.text, t('en', 'reply.guidedResume'));
-      const again = assertAsks(cardOf(replies[2]), 'sign-in-assistant', 'en', 2);
+      const again = assertAsks(cardOf(replies[2]), 'sign-in-assistant', 'en', 3);
       assert.equal(flowIdOf(again), flowIdOf(second));
       const end = onlyCard(await ken.press(answerButton(second, 'sign-in-assistant', 'not-found')));
       assert.equal(titleOf(end), modeTitle('liveid-module-missing', 'en'));
     });
 
     it('"back" asks the previous question', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       await ken.answer(first, 'en', [['stage', 'sign-in']]);
-      assertAsks(onlyCard(await ken.type('back')), 'stage', 'en', 1);
+      assertAsks(onlyCard(await ken.type('back')), 'stage', 'en', 2);
     });
 
     it('"list" shows the known failures and the run goes on', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       assert.equal(titleOf(onlyCard(await ken.type('list'))), t('en', 'knownModes.title'));
       await ken.answer(first, 'en', [['stage', 'sign-in']]);
     });
@@ -252,13 +257,13 @@ describe('guided troubleshooting', () => {
       const first = await ken.startFlow('en');
       const again = await ken.startFlow('en');
       assert.notEqual(flowIdOf(again), flowIdOf(first));
-      assert.equal(onlyText(await ken.press(answerButton(first, 'stage', 'sign-in'))), t('en', 'reply.guidedStaleCard'));
+      assert.equal(onlyText(await ken.press(answerButton(first, tree.start, 'connector'))), t('en', 'reply.guidedStaleCard'));
     });
 
     it('a pasted error is diagnosed and ends the run', async () => {
       const logonFailed = modes.find((m) => m.id === 'logon-failed');
       assert.ok(logonFailed);
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const second = await ken.answer(first, 'en', [['stage', 'open-session']]);
       const replies = await ken.type(logonFailed.errorText);
       assert.equal(replies.length, 2);
@@ -270,12 +275,12 @@ describe('guided troubleshooting', () => {
     });
 
     it('small talk gets a reminder to use the buttons and the run goes on', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const second = await ken.answer(first, 'en', [['stage', 'open-session']]);
       const replies = await ken.type('hmm, let me check');
       assert.equal(replies.length, 2);
       assert.equal(replies[0]?.text, t('en', 'reply.guidedAnswerText'));
-      assertAsks(cardOf(replies[1]), 'own-sessions', 'en', 2);
+      assertAsks(cardOf(replies[1]), 'own-sessions', 'en', 3);
       const end = onlyCard(await ken.press(answerButton(second, 'own-sessions', 'three-or-more')));
       assert.equal(titleOf(end), modeTitle('user-shell-limit', 'en'));
     });
@@ -290,7 +295,7 @@ describe('guided troubleshooting', () => {
     });
 
     it('"Start over" on the none-outcome card starts a new run', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const last = await ken.answer(first, 'en', [
         ['stage', 'load-module'],
         ['ps-version', 'v3-or-newer'],
@@ -304,7 +309,7 @@ describe('guided troubleshooting', () => {
     for (const lang of ['en', 'ko'] as const) {
       it(`${lang}: the steps taken become "steps already tried" in the support request`, async () => {
         const person = new Person(h, { locale: LOCALES[lang] });
-        const first = await person.startFlow(lang);
+        const first = await person.startConnectorFlow(lang);
         const last = await person.answer(first, lang, [
           ['stage', 'open-session'],
           ['own-sessions', 'fewer'],
@@ -314,9 +319,10 @@ describe('guided troubleshooting', () => {
         const summary = allTextOf(onlyCard(await person.press(buttonData(diagnosis, 'supportRequest'))));
         const lines = [
           `${t(lang, 'card.support.stepsTried')}:`,
-          stepLine(lang, 1, 'stage', 'open-session'),
-          stepLine(lang, 2, 'own-sessions', 'fewer'),
-          stepLine(lang, 3, 'tenant-sessions', 'many'),
+          stepLine(lang, 1, tree.start, 'connector'),
+          stepLine(lang, 2, 'stage', 'open-session'),
+          stepLine(lang, 3, 'own-sessions', 'fewer'),
+          stepLine(lang, 4, 'tenant-sessions', 'many'),
         ];
         assert.ok(summary.includes(lines.join('\n')), `steps in the summary:\n${summary}`);
         assert.ok(summary.includes(t(lang, 'card.support.errorTextMissing')), 'no error text from a guided run');
@@ -324,13 +330,13 @@ describe('guided troubleshooting', () => {
     }
 
     it('after Back, only the answers of the final path are steps already tried', async () => {
-      const first = await ken.startFlow('en');
+      const first = await ken.startConnectorFlow('en');
       const second = await ken.answer(first, 'en', [['stage', 'sign-in']]);
       const back = onlyCard(await ken.press(buttonData(second, 'back')));
       const last = await ken.answer(back, 'en', [['stage', 'open-session']]);
       const diagnosis = onlyCard(await ken.press(answerButton(last, 'own-sessions', 'three-or-more')));
       const summary = allTextOf(onlyCard(await ken.press(buttonData(diagnosis, 'supportRequest'))));
-      const lines = [`${t('en', 'card.support.stepsTried')}:`, stepLine('en', 1, 'stage', 'open-session'), stepLine('en', 2, 'own-sessions', 'three-or-more'), ''];
+      const lines = [`${t('en', 'card.support.stepsTried')}:`, stepLine('en', 1, tree.start, 'connector'), stepLine('en', 2, 'stage', 'open-session'), stepLine('en', 3, 'own-sessions', 'three-or-more'), ''];
       assert.ok(summary.includes(lines.join('\n')), summary);
       assert.ok(!summary.includes(answerOf('stage', 'sign-in').text.en), 'the abandoned answer is not a step');
     });
@@ -343,8 +349,8 @@ describe('guided troubleshooting', () => {
       const ann = new Person(h, { ...thread, from: USER_A }, `${MENTION_TEXT} `);
       const bob = new Person(h, { ...thread, from: USER_B }, `${MENTION_TEXT} `);
 
-      const annFirst = await ann.startFlow('en');
-      const bobFirst = await bob.startFlow('en');
+      const annFirst = await ann.startConnectorFlow('en');
+      const bobFirst = await bob.startConnectorFlow('en');
       assert.notEqual(flowIdOf(annFirst), flowIdOf(bobFirst));
 
       const annSecond = await ann.answer(annFirst, 'en', [['stage', 'sign-in']]);
@@ -364,7 +370,7 @@ describe('guided troubleshooting', () => {
     it("one person's cancel does not end the other's run", async () => {
       const ann = new Person(h, { ...thread, from: USER_A }, `${MENTION_TEXT} `);
       const bob = new Person(h, { ...thread, from: USER_B }, `${MENTION_TEXT} `);
-      const annFirst = await ann.startFlow('en');
+      const annFirst = await ann.startConnectorFlow('en');
       await bob.startFlow('en');
       assert.equal(onlyText(await bob.type('cancel')), t('en', 'reply.guidedCancelled'));
       await ann.answer(annFirst, 'en', [['stage', 'sign-in']]);
@@ -373,7 +379,7 @@ describe('guided troubleshooting', () => {
     it('text in the thread without a mention does not reach a running flow', async () => {
       const ann = new Person(h, { ...thread, from: USER_A }, `${MENTION_TEXT} `);
       const annQuiet = new Person(h, { ...thread, from: USER_A });
-      const first = await ann.startFlow('en');
+      const first = await ann.startConnectorFlow('en');
       assert.deepEqual(await annQuiet.type('cancel'), []);
       await ann.answer(first, 'en', [['stage', 'sign-in']]);
     });
