@@ -44,6 +44,9 @@ const SHARE_FROM = 0.15;
 const SHARE_FULL = 0.3;
 const LONG_RUN_FROM = 25;
 const LONG_RUN_FULL = 40;
+/** A sign-in code (AADSTS50076) is a failure's own word, worth this many units of its text. */
+const CODE_UNITS = 24;
+const SIGN_IN_CODE = /AADSTS(\d{5,7})\b/gi;
 /** Words several modes share only narrow the field: they never reach the match threshold. */
 const FAMILY_HINT_MAX = 0.3;
 const FAMILY_HINT_SCALE = 60;
@@ -121,6 +124,8 @@ interface Evidence {
   shared: number;
   /** The largest share of one of its texts' own words that the paste holds. */
   share: number;
+  /** The paste names a sign-in code that means this mode, where its context holds. */
+  code: boolean;
 }
 
 /** When a signature's words count: always, or only where the paste shows (or does not show) some contexts. */
@@ -196,13 +201,26 @@ export class Matcher {
   private readonly owners: Array<readonly number[]> = [];
   private readonly signatures: IndexedSignature[] = [];
   private readonly contexts: ReadonlyMap<string, CompiledContext>;
+  /** Sign-in codes that name a mode, and where they do. */
+  private readonly codes: ReadonlyMap<string, number>;
+  private readonly codeGate: Gate;
   readonly modes: readonly FailureMode[];
 
   constructor(knowledge: KnowledgeBase) {
     this.modes = knowledge.modes;
     this.contexts = new Map(knowledge.contexts.map((c) => [c.id, compileContext(c)]));
+    this.codeGate = { requires: knowledge.signInCodes.requires, unless: [] };
+    this.codes = new Map(
+      knowledge.signInCodes.codes.flatMap(({ code, failureMode }) => {
+        const mode = this.modes.findIndex((m) => m.id === failureMode);
+        return mode >= 0 ? [[code, mode] as const] : [];
+      }),
+    );
     const frameFragments = new Set<string>();
     for (const { frames } of knowledge.frames) for (const { text } of frames) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) frameFragments.add(f);
+    // Words any error may use, and the names a context is told by (Connect-MicrosoftTeams, the Teams endpoint), are no failure's own words.
+    for (const { text } of knowledge.vocabulary) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) frameFragments.add(f);
+    for (const { literals } of this.contexts.values()) for (const literal of literals) for (const f of fragmentsOf(literal)) frameFragments.add(f);
     const lookAlikeFragments = new Set<string>();
     for (const { text } of knowledge.background.texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) lookAlikeFragments.add(f);
 
@@ -212,7 +230,9 @@ export class Matcher {
         const gate = gateOf(signature);
         const own = new Set<string>();
         for (const piece of constantPieces(signature.text)) {
-          for (const fragment of ownFragments(piece, frameFragments)) {
+          // A framed signature's words are the filling and the frame around it together ("…parameter name 'SessionOption'").
+          const fragments = signature.source === 'framed' ? fragmentsOf(piece).filter((f) => !frameFragments.has(f)) : ownFragments(piece, frameFragments);
+          for (const fragment of fragments) {
             // A gated text is told from its look-alikes by context, not by its words.
             if (gate === undefined && lookAlikeFragments.has(fragment)) continue;
             own.add(fragment);
@@ -262,7 +282,7 @@ export class Matcher {
     const found = new Set<number>();
     // Created on first use: most pastes touch one or two modes.
     const evidence: Array<Evidence | undefined> = new Array(this.modes.length);
-    const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0, share: 0 });
+    const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0, share: 0, code: false });
     this.index.scan(compact, (id, start, end) => {
       modes.length = 0;
       for (const at of this.owners[id] as readonly number[]) {
@@ -283,6 +303,19 @@ export class Matcher {
         }
       }
     });
+    if (this.codes.size > 0 && /aadsts/i.test(plain)) {
+      for (const [, code] of plain.matchAll(SIGN_IN_CODE)) {
+        const mode = this.codes.get(code as string);
+        if (mode === undefined || !live({ mode, gate: this.codeGate, fragments: 1 })) continue;
+        const e = of(mode);
+        e.code = true;
+        const at = compact.indexOf(`aadsts${code as string}`);
+        if (at >= 0) {
+          e.own.add(at, at + 6 + (code as string).length);
+          e.extent.add(at, at + 6 + (code as string).length);
+        }
+      }
+    }
     // How much of each of its texts the paste holds; a mode keeps its best text's share.
     const held = new Map<number, number>();
     for (const id of found) for (const at of this.owners[id] as readonly number[]) held.set(at, (held.get(at) ?? 0) + 1);
@@ -306,9 +339,9 @@ export class Matcher {
           if (o !== m && other && other.own.total > rival && overlaps(e.extent, other.extent)) rival = other.own.total;
         });
       }
-      const run = ramp(e.own.longest, RUN_FROM, RUN_FULL);
-      const text = Math.max(ramp(e.share, SHARE_FROM, SHARE_FULL), ramp(e.own.longest, LONG_RUN_FROM, LONG_RUN_FULL));
-      const strength = (1 - Math.exp(-own / EVIDENCE_SCALE)) * Math.min(run, text);
+      const run = e.code ? 1 : ramp(e.own.longest, RUN_FROM, RUN_FULL);
+      const text = e.code ? 1 : Math.max(ramp(e.share, SHARE_FROM, SHARE_FULL), ramp(e.own.longest, LONG_RUN_FROM, LONG_RUN_FULL));
+      const strength = (1 - Math.exp(-(own + (e.code ? CODE_UNITS : 0)) / EVIDENCE_SCALE)) * Math.min(run, text);
       const purity = own > 0 ? own / (own + rival) : 0;
       const familyHint = FAMILY_HINT_MAX * (1 - Math.exp(-e.shared / FAMILY_HINT_SCALE)) * (rival > 0 ? 0.5 : 1);
       const confidence = Math.round(Math.min(Math.max(strength * purity * purity, familyHint), 0.99) * 1000) / 1000;

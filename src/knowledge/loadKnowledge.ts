@@ -46,7 +46,10 @@ export interface KnowledgeBase {
   /** Every failure mode, by pack order and then by order within the pack. */
   readonly modes: readonly FailureMode[];
   readonly frames: readonly LanguageFrames[];
+  /** Look-alike errors of other products and commands. */
   readonly background: Background;
+  /** Words any error may use. */
+  readonly vocabulary: Background['texts'];
   readonly contexts: readonly Context[];
   readonly signInCodes: SignInCodes;
 }
@@ -78,7 +81,7 @@ function withFramedSignatures(mode: FailureMode, frames: readonly LanguageFrames
     if (found.length === 0) throw new KnowledgeError(`${file}: framedSignatures.${i}.frame: no frame "${framed.frame}" in frames/`);
     return found.map(({ lang, frame }) => ({
       lang,
-      source: 'localized-windows' as const,
+      source: 'framed' as const,
       text: frame.text.replace(/\{([a-z][a-zA-Z]*)\}/g, (whole, name: string) => framed.fill[name] ?? whole),
       ...(framed.requires ? { requires: framed.requires } : {}),
       ...(framed.unless ? { unless: framed.unless } : {}),
@@ -132,14 +135,21 @@ export function loadKnowledge(dir: string = knowledgeDataDir()): KnowledgeBase {
   unique(modes, (m) => `${m.pack} order ${m.order}`, modesDir);
   modes.sort((a, b) => (packOrder.get(a.pack) as number) - (packOrder.get(b.pack) as number) || a.order - b.order);
 
-  const backgroundTexts = parseFolder(join(dir, 'background'), Background).flatMap(({ data }) => data.texts);
+  const backgroundFiles = parseFolder(join(dir, 'background'), Background).map(({ data }) => data);
+  const backgroundTexts = backgroundFiles.filter((b) => !b.vocabulary).flatMap((b) => b.texts);
+  const vocabulary = backgroundFiles.filter((b) => b.vocabulary).flatMap((b) => b.texts);
   const signInCodes = parseDataFile(join(dir, 'sign-in-codes.json'), SignInCodes);
   unique(signInCodes.codes, (c) => c.code, join(dir, 'sign-in-codes.json'));
+  if (!contextIds.has(signInCodes.requires)) throw new KnowledgeError(`${join(dir, 'sign-in-codes.json')}: requires: no context "${signInCodes.requires}"`);
+  for (const { code, failureMode } of signInCodes.codes) {
+    if (failureMode !== undefined && !modes.some((m) => m.id === failureMode)) throw new KnowledgeError(`${join(dir, 'sign-in-codes.json')}: ${code}.failureMode: no mode "${failureMode}"`);
+  }
   return Object.freeze({
     packs: Object.freeze(packs),
     modes: Object.freeze(modes),
     frames: Object.freeze(frames),
-    background: { texts: backgroundTexts },
+    background: { vocabulary: false, texts: backgroundTexts },
+    vocabulary,
     contexts: Object.freeze(contexts),
     signInCodes,
   });

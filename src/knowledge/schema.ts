@@ -60,9 +60,10 @@ export const Signature = z
     /**
      * Where the text comes from: "powershell" (as printed), "article" (a translated article),
      * "localized-windows" (as a non-English Windows prints it), "fragment" (a part people paste
-     * alone), "report" (as an admin's report quotes it).
+     * alone), "report" (as an admin's report quotes it), "framed" (a framed signature, written out
+     * by the loader).
      */
-    source: z.enum(['powershell', 'article', 'localized-windows', 'fragment', 'report']),
+    source: z.enum(['powershell', 'article', 'localized-windows', 'fragment', 'report', 'framed']),
     text: z.string().min(10),
     /**
      * Evidence from this text counts only in a paste that shows this context: an AADSTS code or a
@@ -166,6 +167,12 @@ export type FailureMode = z.infer<typeof FailureMode>;
 /** Texts that look like ours but are not among the documented failures: their fragments prove nothing. */
 export const Background = z
   .object({
+    /**
+     * Words of PowerShell and Windows that any error may use: no signature's evidence, not even a
+     * text told apart by its context. Look-alike errors (the default) only leave out the words of
+     * texts told apart by their words.
+     */
+    vocabulary: z.boolean().default(false),
     texts: z
       .array(
         z
@@ -231,6 +238,8 @@ export type ContextSet = z.infer<typeof ContextSet>;
 /** Microsoft Entra sign-in error codes (AADSTS…) the bot can explain. */
 export const SignInCodes = z
   .object({
+    /** A code names its failure mode only in a paste that shows this context. */
+    requires: ContextId,
     codes: z
       .array(
         z
