@@ -10,7 +10,7 @@ import { renderNotRecognisedCard } from '../src/cards/renderNotRecognisedCard';
 import { renderQuestionCard } from '../src/cards/renderQuestionCard';
 import { renderSupportRequestCard } from '../src/cards/renderSupportRequestCard';
 import { renderWelcomeCard } from '../src/cards/renderWelcomeCard';
-import { defaultKnowledge, extractFacts, LANGS, loadQuestionTree, type Candidate, type FailureMode, type Lang } from '../src/knowledge';
+import { defaultKnowledge, defaultMatcher, extractFacts, LANGS, loadQuestionTree, type Candidate, type FailureMode, type Lang } from '../src/knowledge';
 import hostConfig from './teamsHostConfig.json';
 
 /** One card on the gallery page. */
@@ -40,9 +40,11 @@ function others(modes: readonly FailureMode[], mode: FailureMode): Candidate[] {
     .map((m, i) => ({ id: m.id, confidence: 0.4 - i * 0.1 }));
 }
 
+const packOf = (mode: FailureMode) => defaultMatcher().packOf(mode);
+
 /** Every card the bot sends, in every language, with realistic sample data. */
 export function galleryCards(): GalleryCard[] {
-  const { modes } = defaultKnowledge();
+  const { modes, packs } = defaultKnowledge();
   const tree = loadQuestionTree();
   const first = modes[0];
   if (!first) throw new Error('the knowledge base has no failure modes');
@@ -56,18 +58,18 @@ export function galleryCards(): GalleryCard[] {
       heading: `Diagnosis: ${mode.id}`,
       lang,
       template: 'diagnosisCard',
-      card: renderDiagnosisCard({ lang, mode, confidence: 0.93, facts: extractFacts(mode.errorText), others: others(modes, mode), diagnosisId: 'gallery' }),
+      card: renderDiagnosisCard({ lang, mode, pack: packOf(mode), confidence: 0.93, facts: extractFacts(mode.errorText), others: others(modes, mode), diagnosisId: 'gallery' }),
     })),
     {
       id: `diagnosis-guided-with-secret-warning-${lang}`,
       heading: `Diagnosis from the guided flow, with a secret warning: ${first.id}`,
       lang,
       template: 'diagnosisCard',
-      card: renderDiagnosisCard({ lang, mode: first, confidence: 1, facts: {}, others: [], diagnosisId: 'gallery', fromGuided: true, secretKinds: ['password'] }),
+      card: renderDiagnosisCard({ lang, mode: first, pack: packOf(first), confidence: 1, facts: {}, others: [], diagnosisId: 'gallery', fromGuided: true, secretKinds: ['password'] }),
     },
     { id: `welcome-${lang}`, heading: 'Welcome', lang, template: 'welcomeCard', card: renderWelcomeCard(lang, first) },
     { id: `help-${lang}`, heading: 'Help', lang, template: 'helpCard', card: renderHelpCard(lang) },
-    { id: `list-${lang}`, heading: 'Known failure modes', lang, template: 'listCard', card: renderListCard(lang, modes) },
+    { id: `list-${lang}`, heading: 'Known failure modes', lang, template: 'listCard', card: renderListCard(lang, packs, modes) },
     {
       id: `not-recognised-${lang}`,
       heading: 'Not recognised (with a paste, closest candidates and a secret warning)',
@@ -75,6 +77,7 @@ export function galleryCards(): GalleryCard[] {
       template: 'notRecognisedCard',
       card: renderNotRecognisedCard({
         lang,
+        packs,
         modes,
         closest: modes.slice(0, 2).map((m, i) => ({ id: m.id, confidence: 0.45 - i * 0.1 })),
         pastedText: SAMPLE_PASTE,

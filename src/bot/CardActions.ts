@@ -57,7 +57,7 @@ export class CardActions {
       await turn.say('reply.noAlternatives');
       return;
     }
-    await turn.sendCard(renderListCard(turn.lang, others, t(turn.lang, 'card.list.alternativesIntro')));
+    await turn.sendCard(renderListCard(turn.lang, this.deps.matcher.packs, others, t(turn.lang, 'card.list.alternativesIntro')));
   }
 
   async supportRequest(turn: Turn, { failureMode, context }: Submit<'supportRequest'>): Promise<void> {
@@ -81,7 +81,7 @@ export class CardActions {
     const mode = await this.modeOrApology(turn, failureMode);
     if (!mode) return;
     await turn.sendCard(
-      renderDiagnosisCard({ lang: turn.lang, mode, confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: { source: 'list', facts: {}, stepsTaken: [] } }),
+      renderDiagnosisCard({ lang: turn.lang, mode, pack: this.deps.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: { source: 'list', facts: {}, stepsTaken: [] } }),
     );
   }
 

@@ -77,7 +77,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     supportRequest: (turn, submit) => this.actions.supportRequest(turn, submit),
     showMode: (turn, submit) => this.actions.showMode(turn, submit),
     guided: (turn) => this.startGuided(turn.context),
-    list: (turn) => turn.sendCard(renderListCard(turn.lang, this.deps.matcher.modes)),
+    list: (turn) => turn.sendCard(renderListCard(turn.lang, this.deps.matcher.packs, this.deps.matcher.modes)),
     help: (turn) => turn.sendCard(renderHelpCard(turn.lang)),
     answer: (turn) => this.continueGuidedFromButton(turn),
     back: (turn) => this.continueGuidedFromButton(turn),
@@ -88,7 +88,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   /** Each command outside a guided run (during one, the dialog takes them; see GuidedTroubleshootingDialog). */
   private readonly commandRoutes: Record<Command, (turn: Turn) => Promise<void>> = {
     help: (turn) => turn.sendCard(renderHelpCard(turn.lang)),
-    list: (turn) => turn.sendCard(renderListCard(turn.lang, this.deps.matcher.modes)),
+    list: (turn) => turn.sendCard(renderListCard(turn.lang, this.deps.matcher.packs, this.deps.matcher.modes)),
     troubleshoot: (turn) => this.startGuided(turn.context),
     restart: (turn) => this.startGuided(turn.context),
     cancel: (turn) => turn.say('reply.guidedNotActive'),
@@ -216,7 +216,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
         const supportContext: SupportContext = { source: 'guided', facts: {}, stepsTaken };
         this.deps.metrics.diagnosed(failureMode);
         turn.log.info('guided troubleshooting reached a failure mode', { failureMode, steps: stepsTaken.length });
-        await turn.sendCard(renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: supportContext, fromGuided: true }));
+        await turn.sendCard(renderDiagnosisCard({ lang, mode, pack: this.deps.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: supportContext, fromGuided: true }));
       },
       noneReached: async (context, lang, stepsTaken) => {
         const turn = new Turn(context, lang, this.deps.logger);

@@ -9,7 +9,8 @@ import type { PasteDiagnosis } from './PasteDiagnosis';
 
 export const DIAGNOSE_MESSAGE_COMMAND = 'diagnoseMessage';
 export const SEARCH_COMMAND = 'searchFailureModes';
-const MAX_RESULTS = 9;
+/** Teams shows at most 25 results of a search. */
+const MAX_RESULTS = 25;
 /** The search's parameters; a malformed list is an empty search. */
 const SearchParameters = z.array(z.object({ name: z.unknown(), value: z.unknown() }).passthrough()).catch([]);
 
@@ -52,7 +53,7 @@ export class MessageExtension {
         type: 'result',
         attachmentLayout: 'list',
         attachments: found.map((mode) => ({
-          ...asAttachment(renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: '' })),
+          ...asAttachment(renderDiagnosisCard({ lang, mode, pack: this.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: '' })),
           preview: { contentType: 'application/vnd.microsoft.card.thumbnail', content: { title: mode.title[lang], text: mode.summary[lang] } },
         })),
       },

@@ -56,15 +56,17 @@ export class PasteDiagnosis {
   card(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): CardJson {
     const mode = diagnosis.match ? this.matcher.modeById(diagnosis.match.id) : undefined;
     if (!diagnosis.match || !mode) {
-      return renderNotRecognisedCard({ lang, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
+      return renderNotRecognisedCard({ lang, packs: this.matcher.packs, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
     }
     const context: SupportContext = { source: 'paste', redactedText: excerpt(redacted, MAX_CONTEXT_TEXT), facts: diagnosis.match.facts, stepsTaken: [] };
     return renderDiagnosisCard({
       lang,
       mode,
+      pack: this.matcher.packOf(mode),
+      alsoFound: diagnosis.alsoFound.flatMap((c) => this.matcher.modeById(c.id) ?? []),
       confidence: diagnosis.match.confidence,
       facts: diagnosis.match.facts,
-      others: diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1),
+      others: diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1 && !diagnosis.alsoFound.some((a) => a.id === c.id)),
       diagnosisId: newDiagnosisId(),
       context,
       secretKinds: kinds,

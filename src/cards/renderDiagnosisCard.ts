@@ -1,4 +1,4 @@
-import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
+import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Pack, type Step } from '../knowledge';
 import { confidenceInWords, factRows, t } from '../knowledge/messages';
 import { expandCardLate, late, tokenOf, type CardJson } from './expandCard';
 import type { SupportContext } from './SupportContext';
@@ -7,11 +7,15 @@ import template from './templates/diagnosisCard.json';
 export interface DiagnosisCardInput {
   lang: Lang;
   mode: FailureMode;
+  /** The mode's pack: the card names the tool and ends with the pack's note. */
+  pack: Pack;
   /** How sure the matcher is; null when the admin picked the mode from a list. */
   confidence: number | null;
   facts: Facts;
   /** Other candidates worth offering, best first. */
   others: readonly Candidate[];
+  /** Other errors the paste also shows, each offered with a button. */
+  alsoFound?: readonly FailureMode[];
   /** Identifies this diagnosis in logs and feedback. */
   diagnosisId: string;
   /** Carried by the buttons that lead to a support request. */
@@ -47,7 +51,7 @@ export function withActionData(card: CardJson, diagnosisId: string, context: Sup
 }
 
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
-  const { lang, mode, confidence, facts, others, diagnosisId, context, fromGuided = false, secretKinds = [] } = input;
+  const { lang, mode, confidence, facts, others, diagnosisId, context, fromGuided = false, secretKinds = [], alsoFound = [] } = input;
   const otherIds = others.filter((c) => c.id !== mode.id).map((c) => c.id);
   // What differs with every paste goes in after expansion; the key names everything else the card shows.
   const factList = factRows(lang, facts);
@@ -55,7 +59,7 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const values: Record<string, string> = { confidence: confidence === null ? '' : confidenceInWords(lang, confidence), factSummary: factSummary ?? '' };
   factList.forEach((row, i) => (values[`fact${i}`] = row.value));
   const shape = { hasConfidence: confidence !== null, hasFactSummary: factSummary !== undefined, factLabels: factList.map((row) => row.label) };
-  const key = JSON.stringify([tokenOf(mode), lang, shape, otherIds, fromGuided, secretKinds]);
+  const key = JSON.stringify([tokenOf(mode), tokenOf(input.pack), lang, shape, otherIds, alsoFound.map(tokenOf), fromGuided, secretKinds]);
   const card = expandCardLate(template, key, () => diagnosisData(input, otherIds, shape), values);
   return withActionData(card, diagnosisId, context);
 }
@@ -66,11 +70,25 @@ interface DiagnosisShape {
   factLabels: readonly string[];
 }
 
-function diagnosisData({ lang, mode, fromGuided = false, secretKinds = [] }: DiagnosisCardInput, otherIds: readonly string[], shape: DiagnosisShape): object {
+function diagnosisData({ lang, mode, pack, fromGuided = false, secretKinds = [], alsoFound = [] }: DiagnosisCardInput, otherIds: readonly string[], shape: DiagnosisShape): object {
   return {
     hasFactSummary: shape.hasFactSummary,
     factSummary: late('factSummary'),
     title: mode.title[lang],
+    packLabel: t(lang, 'section.pack'),
+    packTitle: pack.title[lang],
+    packNote: pack.cardNote[lang],
+    hasAlsoFound: alsoFound.length > 0,
+    alsoFoundLabel: t(lang, 'section.alsoFound'),
+    alsoFound: alsoFound.map((m) => ({ id: m.id, title: m.title[lang], showLabel: t(lang, 'card.action.show') })),
+    hasReplacements: mode.replacements !== undefined,
+    replacementsLabel: t(lang, 'section.replacements'),
+    replacementsOld: t(lang, 'replacements.old'),
+    replacementsNew: t(lang, 'replacements.new'),
+    replacements: mode.replacements ?? [],
+    hasUncertain: mode.uncertain !== undefined,
+    uncertainLabel: t(lang, 'section.uncertain'),
+    uncertain: (mode.uncertain ?? []).map((u) => ({ text: u[lang] })),
     confidenceLabel: t(lang, 'section.confidence'),
     hasConfidence: shape.hasConfidence,
     confidenceText: late('confidence'),
@@ -96,13 +114,13 @@ function diagnosisData({ lang, mode, fromGuided = false, secretKinds = [] }: Dia
     escalationIncludeLabel: t(lang, 'section.escalationInclude'),
     escalationInclude: mode.escalation.need !== 'never' ? mode.escalation.include.map((i) => ({ text: i[lang] })) : [],
     articleLabel: t(lang, 'section.article'),
-    articleAnchor: mode.title[lang],
+    articleAnchor: mode.article.title[lang],
     articleUrl: mode.article.url,
     todayLabel: t(lang, 'section.today'),
     hasToday: mode.today !== undefined,
     today: mode.today?.[lang] ?? '',
-    retiredNote: t(lang, 'retired.note'),
     failureMode: mode.id,
+    offerGuided: !fromGuided,
     hasOthers: otherIds.length > 0,
     otherIds,
     actions: {

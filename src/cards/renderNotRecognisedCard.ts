@@ -1,10 +1,12 @@
-import type { Candidate, FailureMode, Lang } from '../knowledge';
+import type { Candidate, FailureMode, Lang, Pack } from '../knowledge';
 import { confidenceInWords, t } from '../knowledge/messages';
 import { excerpt, expandCardLate, late, tokenOf, type CardJson } from './expandCard';
+import { byPack } from './renderListCard';
 import template from './templates/notRecognisedCard.json';
 
 export interface NotRecognisedCardInput {
   lang: Lang;
+  packs: readonly Pack[];
   modes: readonly FailureMode[];
   /** Candidates below the match threshold: shown as "closest", never as a diagnosis. */
   closest: readonly Candidate[];
@@ -13,14 +15,14 @@ export interface NotRecognisedCardInput {
   secretKinds?: readonly string[];
 }
 
-export function renderNotRecognisedCard({ lang, modes, closest, pastedText = '', secretKinds = [] }: NotRecognisedCardInput): CardJson {
+export function renderNotRecognisedCard({ lang, packs, modes, closest, pastedText = '', secretKinds = [] }: NotRecognisedCardInput): CardJson {
   const titleOf = (id: string) => modes.find((m) => m.id === id)?.title[lang] ?? id;
   const shown = closest.slice(0, 3);
   const pasted = excerpt(pastedText, 600);
   // The excerpt and the percentages differ with every paste: they go in after expansion.
   const values: Record<string, string> = { excerpt: pasted };
   shown.forEach((c, i) => (values[`closest${i}`] = confidenceInWords(lang, c.confidence)));
-  const key = JSON.stringify([lang, modes.map(tokenOf), shown.map((c) => c.id), pasted.length > 0, secretKinds]);
+  const key = JSON.stringify([lang, packs.map(tokenOf), modes.map(tokenOf), shown.map((c) => c.id), pasted.length > 0, secretKinds]);
   return expandCardLate(
     template,
     key,
@@ -36,7 +38,7 @@ export function renderNotRecognisedCard({ lang, modes, closest, pastedText = '',
       closestLabel: t(lang, 'notRecognised.closest'),
       closest: shown.map((c, i) => ({ title: titleOf(c.id), confidence: late(`closest${i}`) })),
       knownLabel: t(lang, 'knownModes.title'),
-      known: modes.map((m) => ({ order: m.order, title: m.title[lang] })),
+      knownPacks: byPack(packs, modes, (m) => ({ order: m.order, title: m.title[lang] })).map(({ pack, modes: rows }) => ({ title: pack.title[lang], modes: rows })),
       actions: { guided: t(lang, 'card.action.guided'), list: t(lang, 'card.action.list') },
     }),
     values,

@@ -3,7 +3,7 @@ import { extractFacts, Facts } from './extractFacts';
 import type { KnowledgeBase } from './loadKnowledge';
 import { compactText, isWide, toPlainText } from './normalizeText';
 import { FragmentIndex, fragmentsOf, unitsBetween, windowsOf } from './FragmentIndex';
-import { FailureModeId, type Context, type FailureMode, type Signature } from './schema';
+import { FailureModeId, type Context, type FailureMode, type Pack, type Signature } from './schema';
 
 export const Candidate = z.object({ id: FailureModeId, confidence: z.number().min(0).max(1) }).strict();
 export type Candidate = z.infer<typeof Candidate>;
@@ -205,9 +205,11 @@ export class Matcher {
   private readonly codes: ReadonlyMap<string, number>;
   private readonly codeGate: Gate;
   readonly modes: readonly FailureMode[];
+  readonly packs: readonly Pack[];
 
   constructor(knowledge: KnowledgeBase) {
     this.modes = knowledge.modes;
+    this.packs = knowledge.packs;
     this.contexts = new Map(knowledge.contexts.map((c) => [c.id, compileContext(c)]));
     this.codeGate = { requires: knowledge.signInCodes.requires, unless: [] };
     this.codes = new Map(
@@ -356,6 +358,13 @@ export class Matcher {
 
   modeById(id: FailureModeId): FailureMode | undefined {
     return this.modes.find((m) => m.id === id);
+  }
+
+  /** The pack a mode belongs to (the loader checked that it exists). */
+  packOf(mode: FailureMode): Pack {
+    const pack = this.packs.find((p) => p.id === mode.pack);
+    if (!pack) throw new Error(`Matcher: no pack "${mode.pack}"`);
+    return pack;
   }
 }
 

@@ -143,12 +143,12 @@ describe('conversations with Connector Doctor', () => {
     }
 
     for (const [word, lang] of [['list', 'en'], ['목록', 'ko']] as const) {
-      it(`"${word}" lists the nine failure modes`, async () => {
+      it(`"${word}" lists every failure mode under its pack`, async () => {
         await h.adapter.send(messageFrom(word, { locale: lang === 'ko' ? 'ko-KR' : 'en-US' })).assertReply(
           card((c) => {
             assert.equal(titleOf(c), t(lang, 'knownModes.title'));
             const shown = submitActions(c).filter((a) => a.data['verb'] === 'showMode').map((a) => a.data['failureMode']);
-            assert.deepEqual(shown, [...modes].sort((a, b) => a.order - b.order).map((x) => x.id));
+            assert.deepEqual(shown, modes.map((x) => x.id), 'every mode, pack by pack, in order');
             for (const x of modes) assert.ok(textsOf(c).includes(`${x.order}. ${x.title[lang]}`));
           }),
         );
@@ -390,7 +390,7 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
       assert.equal(titleOf(diagnosis), m.title.ko);
       const others = buttonData(diagnosis, 'alternatives');
       const candidates = others['candidates'];
-      assert.ok(Array.isArray(candidates) && candidates.length >= 2, `several candidates: ${JSON.stringify(candidates)}`);
+      assert.ok(Array.isArray(candidates) && candidates.length >= 1, `other candidates: ${JSON.stringify(candidates)}`);
       let pick: Record<string, unknown> = {};
       await h.adapter.send(cardSubmit(others, { locale: 'ko-KR' })).assertReply(
         card((c) => {
@@ -601,7 +601,7 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
       });
     }
 
-    it('opening the search (initialRun) lists all nine modes', async () => {
+    it('opening the search (initialRun) lists every mode', async () => {
       await h.adapter
         .send(invoke('composeExtension/query', { commandId: 'searchFailureModes', parameters: [{ name: 'initialRun', value: 'true' }] }))
         .assertReply((reply) => assert.equal(resultCards(reply).length, modes.length));

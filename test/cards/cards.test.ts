@@ -12,11 +12,11 @@ import { renderNotRecognisedCard } from '../../src/cards/renderNotRecognisedCard
 import { renderQuestionCard } from '../../src/cards/renderQuestionCard';
 import { renderSupportRequestCard } from '../../src/cards/renderSupportRequestCard';
 import { renderWelcomeCard } from '../../src/cards/renderWelcomeCard';
-import { defaultKnowledge, extractFacts, LANGS, loadQuestionTree, type Candidate, type Facts, type FailureMode, type Lang } from '../../src/knowledge';
+import { defaultKnowledge, defaultMatcher, extractFacts, LANGS, loadQuestionTree, type Candidate, type Facts, type FailureMode, type Lang } from '../../src/knowledge';
 import { t } from '../../src/knowledge/messages';
 import { actionsIn, cardObjects, parseCard, stringSites } from '../helpers/adaptiveCards';
 
-const { modes } = defaultKnowledge();
+const { modes, packs } = defaultKnowledge();
 const tree = loadQuestionTree();
 const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', 'src', 'cards', 'templates');
 const AT = new Date('2025-01-15T09:30:00Z');
@@ -49,7 +49,7 @@ function otherThan(mode: FailureMode, count: number): Candidate[] {
     .map((m, i) => ({ id: m.id, confidence: 0.5 - i * 0.1 }));
 }
 
-type DiagnosisVariant = Omit<DiagnosisCardInput, 'lang' | 'mode' | 'diagnosisId'>;
+type DiagnosisVariant = Omit<DiagnosisCardInput, 'lang' | 'mode' | 'pack' | 'diagnosisId'>;
 
 const DIAGNOSIS_VARIANTS: Array<{ name: string; input: (mode: FailureMode) => DiagnosisVariant }> = [
   { name: 'facts from its own error text, no other candidates', input: (mode) => ({ confidence: 0.95, facts: extractFacts(mode.errorText), others: [] }) },
@@ -65,7 +65,7 @@ describe('cards', () => {
         for (const { name, input } of DIAGNOSIS_VARIANTS) {
           it(`${mode.id} (${lang}): ${name}`, () => {
             const variant = input(mode);
-            const card = renderDiagnosisCard({ lang, mode, diagnosisId: 'd-1', ...variant });
+            const card = renderDiagnosisCard({ lang, mode, pack: defaultMatcher().packOf(mode), diagnosisId: 'd-1', ...variant });
             assertTeamsReady(card);
 
             const actions = actionsIn(card);
@@ -92,7 +92,7 @@ describe('cards', () => {
     it('shows fact values as text runs, so a hostile value is neither Markdown nor an expression', () => {
       const mode = modes[0] as FailureMode;
       const facts: Facts = { userPrincipalName: '**x**@${1+1}.example', modulePath: 'C:\\[click](https://evil.example).psm1' };
-      const card = renderDiagnosisCard({ lang: 'en', mode, confidence: 0.9, facts, others: [], diagnosisId: 'd-1' });
+      const card = renderDiagnosisCard({ lang: 'en', mode, pack: defaultMatcher().packOf(mode), confidence: 0.9, facts, others: [], diagnosisId: 'd-1' });
       assertTeamsReady(card);
       for (const value of Object.values(facts)) assertOnlyVerbatim(card, value);
     });
@@ -103,11 +103,11 @@ describe('cards', () => {
     const cases: Array<{ name: string; render: (lang: Lang) => CardJson }> = [
       ...modes.map((mode) => ({ name: `welcome with ${mode.id} as the example`, render: (lang: Lang) => renderWelcomeCard(lang, mode) })),
       { name: 'help', render: (lang) => renderHelpCard(lang) },
-      { name: 'list', render: (lang) => renderListCard(lang, modes) },
-      { name: 'not recognised, nothing pasted and no candidates', render: (lang) => renderNotRecognisedCard({ lang, modes, closest: [] }) },
+      { name: 'list', render: (lang) => renderListCard(lang, packs, modes) },
+      { name: 'not recognised, nothing pasted and no candidates', render: (lang) => renderNotRecognisedCard({ lang, packs, modes, closest: [] }) },
       {
         name: 'not recognised with a paste, three candidates and a secret warning',
-        render: (lang) => renderNotRecognisedCard({ lang, modes, closest: otherThan(modes[0] as FailureMode, 3), pastedText: (modes[0] as FailureMode).errorText, secretKinds: ['password'] }),
+        render: (lang) => renderNotRecognisedCard({ lang, packs, modes, closest: otherThan(modes[0] as FailureMode, 3), pastedText: (modes[0] as FailureMode).errorText, secretKinds: ['password'] }),
       },
       ...modes.map((mode) => ({
         name: `support request for ${mode.id}`,
@@ -163,7 +163,7 @@ describe('cards', () => {
     for (const lang of LANGS) {
       it(`offers no feedback, no failure mode and no fix (${lang})`, () => {
         const closest = modes.slice(0, 3).map((m, i) => ({ id: m.id, confidence: 0.55 - i * 0.1 }));
-        const card = renderNotRecognisedCard({ lang, modes, closest, pastedText: 'New-PSSession : something went wrong', secretKinds: [] });
+        const card = renderNotRecognisedCard({ lang, packs, modes, closest, pastedText: 'New-PSSession : something went wrong', secretKinds: [] });
         assertTeamsReady(card);
         for (const action of actionsIn(card)) {
           const data = (action.data ?? {}) as Record<string, unknown>;
@@ -188,7 +188,7 @@ describe('cards', () => {
     const HOSTILE = ['${failureMode}', '${1+1}', '[click](https://evil.example)', '<at>Everyone</at>', '<script>alert(1)</script>', '**bold**'];
     const mode = modes[0] as FailureMode;
     const echoes: Array<{ name: string; render: (lang: Lang, paste: string) => CardJson }> = [
-      { name: 'not recognised', render: (lang, paste) => renderNotRecognisedCard({ lang, modes, closest: [], pastedText: paste }) },
+      { name: 'not recognised', render: (lang, paste) => renderNotRecognisedCard({ lang, packs, modes, closest: [], pastedText: paste }) },
       { name: 'support request', render: (lang, paste) => renderSupportRequestCard({ lang, mode, redactedErrorText: paste, facts: {}, stepsTried: [], at: AT }) },
     ];
 
@@ -240,7 +240,7 @@ describe('the support context on the buttons', () => {
   for (const lang of LANGS) {
     it(`${lang}: rides only on "Didn't help" and "Prepare a support request", and the card stays under 28 KB`, () => {
       const context = { source: 'paste' as const, redactedText: longPaste, facts: extractFacts(longPaste), stepsTaken: ['a step'] };
-      const card = renderDiagnosisCard({ lang, mode: modes[4] as FailureMode, confidence: 0.9, facts: context.facts, others: [], diagnosisId: 'd-2', context });
+      const card = renderDiagnosisCard({ lang, mode: modes[4] as FailureMode, pack: defaultMatcher().packOf(modes[4] as FailureMode), confidence: 0.9, facts: context.facts, others: [], diagnosisId: 'd-2', context });
       const withContext = actionsIn(card).filter((a) => (a.data as Record<string, unknown> | undefined)?.['context'] !== undefined);
       assert.deepEqual(
         withContext.map((a) => (a.data as Record<string, unknown>)['verb']),

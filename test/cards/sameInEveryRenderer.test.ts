@@ -2,12 +2,12 @@ import { strict as assert } from 'node:assert';
 import MarkdownIt from 'markdown-it';
 import { galleryCards } from '../../scripts/cardsPreview';
 import { renderDiagnosisCard } from '../../src/cards/renderDiagnosisCard';
-import { defaultKnowledge } from '../../src/knowledge';
+import { defaultKnowledge, defaultMatcher } from '../../src/knowledge';
 
 /** Web Chat renders a TextBlock's text with markdown-it; Teams and Outlook with their own subsets. */
 const markdown = new MarkdownIt({ html: false, linkify: false, breaks: true });
 /** What every renderer shows alike: paragraphs, line breaks, bold and links. Lists, headings, code and emphasis differ. */
-const SAFE_HTML = /^(?:<\/?p>|<br>|<\/?strong>|<a href="https:\/\/[^"]+">|<\/a>|[^<]+|\n)*$/;
+const SAFE_HTML = /^(?:<\/?p>|<br>|<\/?strong>|<a href="https:\/\/[^"]+">|<\/a>|[^<])*$/;
 
 type Node = Record<string, unknown>;
 
@@ -37,7 +37,7 @@ describe('cards render alike in Teams, Web Chat and Outlook', () => {
   const mode = defaultKnowledge().modes.find((m) => m.fix.length >= 3);
   it('numbers the steps of each section 1, 2, 3 with their own text, not a Markdown list per step', () => {
     assert.ok(mode, 'a mode with at least three fix steps');
-    const card = renderDiagnosisCard({ lang: 'en', mode, confidence: 0.9, facts: {}, others: [], diagnosisId: 'test' });
+    const card = renderDiagnosisCard({ lang: 'en', mode, pack: defaultMatcher().packOf(mode), confidence: 0.9, facts: {}, others: [], diagnosisId: 'test' });
     const sections = (card.body as Node[]).filter((el) => el.type === 'ColumnSet' && Array.isArray(el.columns));
     const numbers = sections.map((set) => textRuns(((((set.columns as Node[])[0] as Node).items as Node[])[0] ?? {}) as Node));
     const runs: string[][] = [];
