@@ -163,7 +163,8 @@ export class SupportDesk {
       activityId = await this.deps.proactive.send(turn.context, channel.address, message(this.ticketCard(ticket, channel, mode)));
     } catch (err) {
       const { statusCode, code } = err as { statusCode?: number; code?: string };
-      turn.log.warn('the support channel refused the ticket', { tenantId, ticketId: ticket.id, statusCode, code });
+      // The connector's error names the refusal (BotNotInConversationRoster, ConversationNotFound); it holds no paste text.
+      turn.log.warn('the support channel refused the ticket', { tenantId, ticketId: ticket.id, statusCode, code, err });
       this.deps.metrics.ticketUndelivered();
       await this.deps.store.modify(tenantId, ticket.id, (t) => ({ next: t.delivery === 'posted' ? undefined : { ...t, delivery: 'failed' }, result: undefined }));
       await turn.say('reply.supportChannelUnreachable', { ticket: ticket.id });
