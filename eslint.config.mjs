@@ -27,6 +27,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/tickets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['botbuilder*', 'botframework*', 'restify', 'adaptivecards*', '../bot/*', '../cards/*', '../storage/*'], message: 'src/tickets is data and rules: no bot, card, storage or server code.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/cards/**/*.ts'],
     rules: {
       'no-restricted-imports': [

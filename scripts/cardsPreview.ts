@@ -8,9 +8,14 @@ import { renderListCard } from '../src/cards/renderListCard';
 import { renderNoneOutcomeCard } from '../src/cards/renderNoneOutcomeCard';
 import { renderNotRecognisedCard } from '../src/cards/renderNotRecognisedCard';
 import { renderQuestionCard } from '../src/cards/renderQuestionCard';
+import { renderSupportChannelCard } from '../src/cards/renderSupportChannelCard';
 import { renderSupportRequestCard } from '../src/cards/renderSupportRequestCard';
+import { renderTicketCard } from '../src/cards/renderTicketCard';
+import { renderTicketListCard } from '../src/cards/renderTicketListCard';
 import { renderWelcomeCard } from '../src/cards/renderWelcomeCard';
 import { defaultKnowledge, defaultMatcher, extractFacts, LANGS, loadQuestionTree, type Candidate, type FailureMode, type Lang } from '../src/knowledge';
+import type { SupportChannel } from '../src/tickets/SupportChannel';
+import type { Ticket } from '../src/tickets/Ticket';
 import hostConfig from './teamsHostConfig.json';
 
 /** One card on the gallery page. */
@@ -27,11 +32,57 @@ export interface GalleryCard {
 const REPO_ROOT = resolve(__dirname, '..', '..');
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'build', 'cards-preview');
 export const SCREENSHOT_CARD_ID = 'diagnosis-logon-failed-en';
+export const TICKET_SCREENSHOT_CARD_ID = 'ticket-assigned-en';
 
 const SAMPLE_TIME = new Date('2025-01-15T09:30:00Z');
 const SAMPLE_PASTE =
   'New-PSSession : [admin0.online.lync.com] Connecting to remote server admin0.online.lync.com failed\n' +
   'with the following error message : The WinRM client cannot process the request. (code 0x80338012)';
+
+const KEN = { id: '29:ken', name: 'Ken Myer', aadObjectId: 'aad-ken' };
+const JIEUN = { id: '29:jieun', name: 'Lee Ji-eun', aadObjectId: 'aad-jieun' };
+const TEAMS_URL = 'https://smba.trafficmanager.net/teams/';
+const BOT = { id: '28:connector-doctor', name: 'Connector Doctor' };
+
+/** A ticket from a pasted logon failure, as the support channel sees it in each of its states. */
+function sampleTicket(lang: Lang, mode: FailureMode, status: Ticket['status']): Ticket {
+  const at = (minutes: number) => new Date(SAMPLE_TIME.getTime() + minutes * 60_000).toISOString();
+  const ticket: Ticket = {
+    id: 'CD-1042',
+    tenantId: 'gallery',
+    requestKey: 'gallery',
+    status: 'open',
+    failureMode: mode.id,
+    source: 'paste',
+    confidence: 0.93,
+    facts: extractFacts(mode.errorText),
+    redactedText: `${mode.errorText}
+$cred = Get-Credential -UserName kenmyer@litwareinc.com -Password [REDACTED]`,
+    stepsTaken: mode.fix.slice(0, 2).map((s) => s.text[lang]),
+    requester: KEN,
+    requesterAddress: { channelId: 'msteams', serviceUrl: TEAMS_URL, conversation: { id: 'a:ken', conversationType: 'personal' }, bot: BOT },
+    requesterLang: lang,
+    openedAt: at(0),
+    history: [{ action: 'opened', by: KEN, at: at(0) }],
+    delivery: 'posted',
+  };
+  if (status === 'open') return ticket;
+  const assigned: Ticket = { ...ticket, status: 'assigned', assignee: JIEUN, history: [...ticket.history, { action: 'assigned', by: JIEUN, at: at(4) }] };
+  if (status === 'assigned') return assigned;
+  const note = lang === 'ko' ? '관리자 계정의 암호가 만료되어 재설정했습니다.' : "The admin account's password had expired; reset it and signed in again.";
+  return { ...assigned, status: 'resolved', resolution: { by: JIEUN, at: at(38), note }, history: [...assigned.history, { action: 'resolved', by: JIEUN, at: at(38) }] };
+}
+
+function sampleChannel(lang: Lang): SupportChannel {
+  return {
+    address: { channelId: 'msteams', serviceUrl: TEAMS_URL, conversation: { id: '19:support@thread.tacv2', conversationType: 'channel' }, bot: BOT },
+    channelName: lang === 'ko' ? '커넥터 지원' : 'Connector support',
+    teamName: 'IT Operations',
+    lang,
+    setBy: JIEUN,
+    setAt: SAMPLE_TIME.toISOString(),
+  };
+}
 
 function others(modes: readonly FailureMode[], mode: FailureMode): Candidate[] {
   return modes
@@ -51,6 +102,8 @@ export function galleryCards(): GalleryCard[] {
   const start = tree.questions.find((q) => q.id === tree.start) ?? tree.questions[0];
   const withCommand = tree.questions.find((q) => q.check?.command) ?? start;
   if (!start || !withCommand) throw new Error('the question tree has no questions');
+  const ticketMode = modes.find((m) => m.id === 'logon-failed') ?? first;
+  const later = new Date(SAMPLE_TIME.getTime() + 3 * 3600_000);
 
   return LANGS.flatMap((lang): GalleryCard[] => [
     ...modes.map((mode) => ({
@@ -97,6 +150,86 @@ export function galleryCards(): GalleryCard[] {
         stepsTried: first.fix.map((s) => s.text[lang]),
         at: SAMPLE_TIME,
       }),
+    },
+    {
+      id: `support-request-with-escalation-${lang}`,
+      heading: 'Support request, when the organisation has a support channel',
+      lang,
+      template: 'supportRequestCard',
+      card: renderSupportRequestCard({
+        lang,
+        mode: ticketMode,
+        redactedErrorText: ticketMode.errorText,
+        facts: extractFacts(ticketMode.errorText),
+        stepsTried: [],
+        at: SAMPLE_TIME,
+        escalate: { diagnosisId: 'gallery', context: { source: 'paste', confidence: 0.93, redactedText: ticketMode.errorText, facts: extractFacts(ticketMode.errorText), stepsTaken: [] } },
+      }),
+    },
+    ...(['open', 'assigned', 'resolved'] as const).map((status) => ({
+      id: `ticket-${status}-${lang}`,
+      heading: `Ticket in the support channel: ${status}`,
+      lang,
+      template: 'ticketCard',
+      card: renderTicketCard({ lang, ticket: sampleTicket(lang, ticketMode, status), mode: ticketMode, mentionRequester: false }),
+    })),
+    {
+      id: `ticket-guided-${lang}`,
+      heading: 'Ticket from guided troubleshooting',
+      lang,
+      template: 'ticketCard',
+      card: renderTicketCard({
+        lang,
+        ticket: { ...sampleTicket(lang, first, 'open'), source: 'guided', confidence: undefined, facts: {}, redactedText: undefined, stepsTaken: [start.text[lang], withCommand.text[lang]] },
+        mode: first,
+        mentionRequester: false,
+      }),
+    },
+    {
+      id: `tickets-open-${lang}`,
+      heading: 'Open tickets (in the support channel)',
+      lang,
+      template: 'ticketListCard',
+      card: renderTicketListCard({
+        lang,
+        scope: 'open',
+        tickets: [
+          { ticket: { ...sampleTicket(lang, ticketMode, 'open'), id: 'CD-1043', openedAt: new Date(later.getTime() - 25 * 60_000).toISOString() }, modeTitle: ticketMode.title[lang] },
+          { ticket: sampleTicket(lang, ticketMode, 'assigned'), modeTitle: ticketMode.title[lang] },
+        ],
+        now: later,
+      }),
+    },
+    {
+      id: `tickets-mine-${lang}`,
+      heading: 'Your tickets (in a personal chat)',
+      lang,
+      template: 'ticketListCard',
+      card: renderTicketListCard({
+        lang,
+        scope: 'mine',
+        tickets: [
+          { ticket: { ...sampleTicket(lang, first, 'open'), id: 'CD-1044', delivery: 'failed' }, modeTitle: first.title[lang] },
+          { ticket: sampleTicket(lang, ticketMode, 'resolved'), modeTitle: ticketMode.title[lang] },
+        ],
+        now: new Date(later.getTime() + 3 * 24 * 3600_000),
+      }),
+    },
+    { id: `tickets-none-${lang}`, heading: 'No open tickets', lang, template: 'ticketListCard', card: renderTicketListCard({ lang, scope: 'open', tickets: [], now: later }) },
+    { id: `support-channel-none-${lang}`, heading: 'Support channel: none yet', lang, template: 'supportChannelCard', card: renderSupportChannelCard({ lang, isHere: false, canSetHere: true }) },
+    {
+      id: `support-channel-here-${lang}`,
+      heading: 'Support channel: this channel',
+      lang,
+      template: 'supportChannelCard',
+      card: renderSupportChannelCard({ lang, current: sampleChannel(lang), isHere: true, canSetHere: true }),
+    },
+    {
+      id: `support-channel-elsewhere-${lang}`,
+      heading: 'Support channel: another channel, asked in a personal chat',
+      lang,
+      template: 'supportChannelCard',
+      card: renderSupportChannelCard({ lang, current: sampleChannel(lang), isHere: false, canSetHere: false }),
     },
     { id: `feedback-helpful-${lang}`, heading: 'Feedback acknowledged (helpful)', lang, template: 'feedbackAckCard', card: renderFeedbackAckCard(lang, first, true, 'gallery') },
     { id: `feedback-not-helpful-${lang}`, heading: 'Feedback acknowledged (not helpful)', lang, template: 'feedbackAckCard', card: renderFeedbackAckCard(lang, first, false, 'gallery') },

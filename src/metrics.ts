@@ -8,6 +8,10 @@ export class Metrics {
   private latencySum = 0;
   private latencyCount = 0;
   private readonly rejected = new Map<string, number>();
+  private readonly tickets = { opened: 0, assigned: 0, resolved: 0, reopened: 0, undelivered: 0 };
+  private readonly resolveBuckets = [300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600];
+  private readonly resolveBucketCounts = new Array<number>(this.resolveBuckets.length).fill(0);
+  private resolveSum = 0;
 
   diagnosed(failureMode: string): void {
     this.diagnoses.set(failureMode, (this.diagnoses.get(failureMode) ?? 0) + 1);
@@ -24,6 +28,32 @@ export class Metrics {
 
   rejectedRequest(reason: string): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+  }
+
+  ticketOpened(): void {
+    this.tickets.opened++;
+  }
+
+  ticketAssigned(): void {
+    this.tickets.assigned++;
+  }
+
+  /** A ticket resolved, `seconds` after it was opened. */
+  ticketResolved(seconds: number): void {
+    this.tickets.resolved++;
+    this.resolveSum += seconds;
+    this.resolveBuckets.forEach((le, i) => {
+      if (seconds <= le) this.resolveBucketCounts[i] = (this.resolveBucketCounts[i] ?? 0) + 1;
+    });
+  }
+
+  ticketReopened(): void {
+    this.tickets.reopened++;
+  }
+
+  /** A ticket card the support channel did not take (deleted, or the bot removed). */
+  ticketUndelivered(): void {
+    this.tickets.undelivered++;
   }
 
   turnSeconds(seconds: number): void {
@@ -55,6 +85,15 @@ export class Metrics {
       `connector_doctor_turn_seconds_bucket{le="+Inf"} ${this.latencyCount}`,
       `connector_doctor_turn_seconds_sum ${this.latencySum}`,
       `connector_doctor_turn_seconds_count ${this.latencyCount}`,
+      '# HELP connector_doctor_tickets_total Support tickets, by what happened to them.',
+      '# TYPE connector_doctor_tickets_total counter',
+      ...Object.entries(this.tickets).map(([event, n]) => `connector_doctor_tickets_total{event="${event}"} ${n}`),
+      '# HELP connector_doctor_ticket_resolve_seconds Time from opening a ticket to resolving it.',
+      '# TYPE connector_doctor_ticket_resolve_seconds histogram',
+      ...this.resolveBuckets.map((le, i) => `connector_doctor_ticket_resolve_seconds_bucket{le="${le}"} ${this.resolveBucketCounts[i] ?? 0}`),
+      `connector_doctor_ticket_resolve_seconds_bucket{le="+Inf"} ${this.tickets.resolved}`,
+      `connector_doctor_ticket_resolve_seconds_sum ${this.resolveSum}`,
+      `connector_doctor_ticket_resolve_seconds_count ${this.tickets.resolved}`,
     ];
     return lines.join('\n') + '\n';
   }

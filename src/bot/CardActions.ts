@@ -19,7 +19,14 @@ type Submit<V extends CardSubmit['verb']> = Extract<CardSubmit, { verb: V }>;
 /** What the buttons of a diagnosis card do: one small handler per verb. */
 export class CardActions {
   constructor(
-    private readonly deps: { matcher: Matcher; metrics: Metrics; feedback: FeedbackStore; now: () => Date },
+    private readonly deps: {
+      matcher: Matcher;
+      metrics: Metrics;
+      feedback: FeedbackStore;
+      now: () => Date;
+      /** Whether the tenant has a support channel to send the request to. */
+      offersEscalation: (turn: Turn) => Promise<boolean>;
+    },
   ) {}
 
   async feedback(turn: Turn, submit: Submit<'feedback'>): Promise<void> {
@@ -60,7 +67,7 @@ export class CardActions {
     await turn.sendCard(renderListCard(turn.lang, this.deps.matcher.packs, others, t(turn.lang, 'card.list.alternativesIntro')));
   }
 
-  async supportRequest(turn: Turn, { failureMode, context }: Submit<'supportRequest'>): Promise<void> {
+  async supportRequest(turn: Turn, { failureMode, diagnosisId, context }: Submit<'supportRequest'>): Promise<void> {
     const mode = await this.modeOrApology(turn, failureMode);
     if (!mode) return;
     // The context arrives from a card: redacted when it was made, redacted again in case it was crafted.
@@ -72,6 +79,7 @@ export class CardActions {
       facts: context?.facts ?? {},
       stepsTried: context?.stepsTaken ?? [],
       at: this.deps.now(),
+      ...((await this.deps.offersEscalation(turn)) ? { escalate: { diagnosisId, context } } : {}),
     });
     turn.log.info('support request prepared', { failureMode: mode.id });
     await turn.sendCard(card);

@@ -26,13 +26,16 @@ import { parseCommand, type Command } from '../knowledge/parseCommand';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { FeedbackStore } from '../storage/FeedbackStore';
+import type { SupportDeskStore } from '../storage/SupportDeskStore';
 import { detectLanguage } from '../teams/detectLanguage';
 import { stripMentions } from '../teams/stripMentions';
 import { CardActions } from './CardActions';
 import { ConversationData } from './ConversationData';
 import { MessageExtension } from './MessageExtension';
 import { newDiagnosisId, PasteDiagnosis } from './PasteDiagnosis';
+import type { ProactiveSender } from './ProactiveSender';
 import type { RateLimiter } from './RateLimiter';
+import { SupportDesk } from './SupportDesk';
 import { tenantAllowed, tenantOf } from './tenantGate';
 import { Turn } from './Turn';
 
@@ -43,6 +46,11 @@ export interface BotDeps {
   /** Per user and conversation: two people in one thread each get their own guided run. */
   privateState: BotState;
   feedback: FeedbackStore;
+  supportDesk: SupportDeskStore;
+  /** Posts tickets into the support channel and tells requesters what became of them. */
+  proactive: ProactiveSender;
+  /** No app id (Emulator, Web Chat, curl): the support desk works without a tenant. */
+  localMode?: boolean;
   logger: Logger;
   metrics: Metrics;
   rateLimiter: RateLimiter;
@@ -55,6 +63,9 @@ export interface BotDeps {
 
 /** The property of the per-user conversation state that holds the guided run's dialog stack. */
 const DIALOG_STATE = 'dialogState';
+
+/** Commands that work the same during a guided run: a list beside it, a fresh run, the support desk. */
+const COMMANDS_DURING_GUIDED_RUN: ReadonlySet<Command> = new Set(['list', 'troubleshoot', 'supportChannel', 'tickets']);
 
 /** Quiet listening answers only matches at least this sure. */
 export const QUIET_THRESHOLD = Math.max(MATCH_THRESHOLD, 0.85);
@@ -69,6 +80,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   private readonly paste: PasteDiagnosis;
   private readonly actions: CardActions;
   private readonly messageExtension: MessageExtension;
+  private readonly supportDesk: SupportDesk;
 
   /** Each button's verb and what it does. */
   private readonly submitRoutes: SubmitRoutes = {
@@ -83,6 +95,12 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     back: (turn) => this.continueGuidedFromButton(turn),
     restart: (turn) => this.continueGuidedFromButton(turn),
     cancelFlow: (turn) => this.continueGuidedFromButton(turn),
+    escalate: (turn, submit) => this.supportDesk.escalate(turn, submit),
+    ticketAssign: (turn, submit) => this.supportDesk.assign(turn, submit),
+    ticketResolve: (turn, submit) => this.supportDesk.resolve(turn, submit),
+    ticketReopen: (turn, submit) => this.supportDesk.reopen(turn, submit),
+    supportChannelSet: (turn) => this.supportDesk.setChannel(turn),
+    supportChannelStop: (turn) => this.supportDesk.stopChannel(turn),
   };
 
   /** Each command outside a guided run (during one, the dialog takes them; see GuidedTroubleshootingDialog). */
@@ -93,13 +111,16 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     restart: (turn) => this.startGuided(turn.context),
     cancel: (turn) => turn.say('reply.guidedNotActive'),
     back: (turn) => turn.say('reply.guidedNotActive'),
+    supportChannel: (turn) => this.supportDesk.showChannel(turn),
+    tickets: (turn) => this.supportDesk.listTickets(turn),
   };
 
   constructor(private readonly deps: BotDeps) {
     super();
     const now = deps.now ?? (() => new Date());
     this.paste = new PasteDiagnosis(deps.matcher, deps.metrics);
-    this.actions = new CardActions({ matcher: deps.matcher, metrics: deps.metrics, feedback: deps.feedback, now });
+    this.supportDesk = new SupportDesk({ store: deps.supportDesk, matcher: deps.matcher, metrics: deps.metrics, proactive: deps.proactive, localMode: deps.localMode ?? false, now });
+    this.actions = new CardActions({ matcher: deps.matcher, metrics: deps.metrics, feedback: deps.feedback, now, offersEscalation: (turn) => this.supportDesk.offersEscalation(turn) });
     this.messageExtension = new MessageExtension(deps.matcher, this.paste, deps.metrics, (context, text) => detectLanguage(context.activity.locale, text));
     this.conversationData = deps.conversationState.createProperty('connectorDoctor');
     this.dialogState = deps.privateState.createProperty<DialogState>(DIALOG_STATE);
@@ -160,8 +181,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       return;
     }
     const command = parseCommand(text);
-    // These two work the same during a guided run: a list beside it, or a fresh run.
-    if (command === 'list' || command === 'troubleshoot') {
+    if (command && COMMANDS_DURING_GUIDED_RUN.has(command)) {
       await this.commandRoutes[command](turn);
       return;
     }

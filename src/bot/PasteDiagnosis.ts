@@ -58,7 +58,13 @@ export class PasteDiagnosis {
     if (!diagnosis.match || !mode) {
       return renderNotRecognisedCard({ lang, packs: this.matcher.packs, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
     }
-    const context: SupportContext = { source: 'paste', redactedText: excerpt(redacted, MAX_CONTEXT_TEXT), facts: diagnosis.match.facts, stepsTaken: [] };
+    const context: SupportContext = {
+      source: 'paste',
+      confidence: diagnosis.match.confidence,
+      redactedText: excerpt(redacted, MAX_CONTEXT_TEXT),
+      facts: diagnosis.match.facts,
+      stepsTaken: [],
+    };
     return renderDiagnosisCard({
       lang,
       mode,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SupportContext } from './SupportContext';
 import { FailureModeId } from '../knowledge';
+import { MAX_NOTE_LENGTH, TicketId } from '../tickets/Ticket';
 
 /** Every card button carries a verb; each verb has one small handler. */
 export const CardSubmit = z.discriminatedUnion('verb', [
@@ -22,6 +23,12 @@ export const CardSubmit = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('back'), flowId: z.string().max(64), questionId: z.string().max(64) }),
   z.object({ verb: z.literal('restart'), flowId: z.string().max(64), questionId: z.string().max(64).optional() }),
   z.object({ verb: z.literal('cancelFlow'), flowId: z.string().max(64), questionId: z.string().max(64).optional() }),
+  z.object({ verb: z.literal('escalate'), failureMode: FailureModeId, diagnosisId: z.string().max(64).optional(), context: SupportContext.optional() }),
+  z.object({ verb: z.literal('ticketAssign'), ticketId: TicketId }),
+  z.object({ verb: z.literal('ticketResolve'), ticketId: TicketId, note: z.string().max(MAX_NOTE_LENGTH).optional() }),
+  z.object({ verb: z.literal('ticketReopen'), ticketId: TicketId }),
+  z.object({ verb: z.literal('supportChannelSet') }),
+  z.object({ verb: z.literal('supportChannelStop') }),
 ]);
 export type CardSubmit = z.infer<typeof CardSubmit>;
 export type GuidedSubmit = Extract<CardSubmit, { verb: 'answer' | 'back' | 'restart' | 'cancelFlow' }>;

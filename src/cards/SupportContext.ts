@@ -11,6 +11,8 @@ export const MAX_CONTEXT_TEXT = 3000;
  */
 export const SupportContext = z.object({
   source: z.enum(['paste', 'guided', 'list']),
+  /** How sure the matcher was of a pasted error. */
+  confidence: z.number().min(0).max(1).optional(),
   redactedText: z.string().max(MAX_CONTEXT_TEXT + 2).optional(),
   facts: Facts,
   stepsTaken: z.array(z.string().max(600)).max(40),

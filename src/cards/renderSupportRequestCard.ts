@@ -1,6 +1,7 @@
 import type { Facts, FailureMode, Lang } from '../knowledge';
 import { factRows, t } from '../knowledge/messages';
 import { excerpt, expandCard, type CardJson } from './expandCard';
+import type { SupportContext } from './SupportContext';
 import template from './templates/supportRequestCard.json';
 
 export interface SupportRequestInput {
@@ -11,6 +12,8 @@ export interface SupportRequestInput {
   facts: Facts;
   stepsTried: readonly string[];
   at: Date;
+  /** When the tenant has a support channel: what "Send to the support channel" carries there. */
+  escalate?: { diagnosisId?: string; context?: SupportContext };
 }
 
 /** The plain-text summary an admin pastes into a Microsoft 365 service request. */
@@ -35,8 +38,8 @@ export function supportSummary({ lang, mode, redactedErrorText, facts, stepsTrie
 }
 
 export function renderSupportRequestCard(input: SupportRequestInput): CardJson {
-  const { lang, mode, at } = input;
-  return expandCard(template, {
+  const { lang, mode, at, escalate } = input;
+  const card = expandCard(template, {
     title: t(lang, 'card.support.title'),
     intro: t(lang, 'card.support.intro'),
     labels: {
@@ -49,5 +52,20 @@ export function renderSupportRequestCard(input: SupportRequestInput): CardJson {
     timeUtc: at.toISOString(),
     escalationWhen: mode.escalation.when[lang],
     summary: supportSummary(input),
+    canEscalate: escalate !== undefined,
+    failureMode: mode.id,
+    actions: { escalate: t(lang, 'card.support.action.escalate') },
   });
+  return escalate ? withEscalation(card, escalate) : card;
+}
+
+/** The diagnosis id and support context go on the button after expansion, as on the diagnosis card's. */
+function withEscalation(card: CardJson, { diagnosisId, context }: NonNullable<SupportRequestInput['escalate']>): CardJson {
+  const actions = card.actions as Array<{ data?: Record<string, unknown> }>;
+  return {
+    ...card,
+    actions: actions.map((action) =>
+      action.data?.verb === 'escalate' ? { ...action, data: { ...action.data, ...(diagnosisId ? { diagnosisId } : {}), ...(context ? { context } : {}) } } : action,
+    ),
+  };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPlainText } from './normalizeText';
 
-export const Command = z.enum(['help', 'troubleshoot', 'list', 'cancel', 'restart', 'back']);
+export const Command = z.enum(['help', 'troubleshoot', 'list', 'cancel', 'restart', 'back', 'supportChannel', 'tickets']);
 export type Command = z.infer<typeof Command>;
 
 const WORDS: ReadonlyArray<[Command, readonly string[]]> = [
@@ -11,6 +11,8 @@ const WORDS: ReadonlyArray<[Command, readonly string[]]> = [
   ['cancel', ['cancel', '/cancel', 'stop', 'quit', '취소', '그만']],
   ['restart', ['start over', 'restart', '처음부터', '다시 시작']],
   ['back', ['back', '뒤로', '이전']],
+  ['supportChannel', ['support channel', '/support channel', 'supportchannel', '지원 채널', '지원채널']],
+  ['tickets', ['tickets', '/tickets', 'ticket list', '티켓', '티켓 목록']],
 ];
 const LOOKUP = new Map<string, Command>(WORDS.flatMap(([command, words]) => words.map((w) => [w, command] as const)));
 

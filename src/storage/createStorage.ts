@@ -2,6 +2,7 @@ import type { Storage } from 'botbuilder';
 import { z } from 'zod';
 import { BoundedMemoryStorage } from './BoundedMemoryStorage';
 import { isFeedbackKey } from './FeedbackStore';
+import { isSupportDeskKey } from './SupportDeskStore';
 
 export const MemoryStorageConfig = z.object({
   kind: z.literal('memory'),
@@ -22,11 +23,11 @@ export type BlobStorageConfig = z.infer<typeof BlobStorageConfig>;
 export const StorageConfig = z.discriminatedUnion('kind', [MemoryStorageConfig, BlobStorageConfig]);
 export type StorageConfig = z.infer<typeof StorageConfig>;
 
-/** Memory keeps feedback records however full it gets; blob creates its container before first use. */
+/** Memory keeps feedback records, support channels and tickets however full it gets; blob creates its container before first use. */
 export async function createStorage(config: StorageConfig): Promise<Storage> {
   switch (config.kind) {
     case 'memory':
-      return new BoundedMemoryStorage({ maxEntries: config.maxEntries, idleTtlMs: config.idleTtlMs, keep: isFeedbackKey });
+      return new BoundedMemoryStorage({ maxEntries: config.maxEntries, idleTtlMs: config.idleTtlMs, keep: (key) => isFeedbackKey(key) || isSupportDeskKey(key) });
     case 'blob': {
       // Loaded only when configured: the Azure SDK costs some 45 MB of memory a bot on memory storage never uses.
       const [{ BlobServiceClient }, { BlobsStorage }] = await Promise.all([import('@azure/storage-blob'), import('botbuilder-azure-blobs')]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildGalleryHtml, galleryCards, SCREENSHOT_CARD_ID, writeCardsPreview, type GalleryCard } from '../../scripts/cardsPreview';
+import { buildGalleryHtml, galleryCards, SCREENSHOT_CARD_ID, TICKET_SCREENSHOT_CARD_ID, writeCardsPreview, type GalleryCard } from '../../scripts/cardsPreview';
 import { defaultKnowledge, LANGS } from '../../src/knowledge';
 
 /** CI installs it the same way: apt-get install -y chromium. */
@@ -21,6 +21,7 @@ const CHROMIUM_ARGS = [
 ];
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SCREENSHOT = join(REPO_ROOT, 'docs', 'diagnosis-card.png');
+const TICKET_SCREENSHOT = join(REPO_ROOT, 'docs', 'ticket-card.png');
 const TEMPLATES_DIR = join(REPO_ROOT, 'src', 'cards', 'templates');
 
 interface GalleryResult {
@@ -120,5 +121,12 @@ describe('card gallery in headless Chromium', function () {
       await page.locator(`section[data-card-id="${SCREENSHOT_CARD_ID}"]`).screenshot({ path: SCREENSHOT, timeout: 15_000 });
     }
     assert.ok(existsSync(SCREENSHOT));
+  });
+
+  it('keeps docs/ticket-card.png (UPDATE_SCREENSHOT=1 retakes it)', async () => {
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(TICKET_SCREENSHOT)) {
+      await page.locator(`section[data-card-id="${TICKET_SCREENSHOT_CARD_ID}"]`).screenshot({ path: TICKET_SCREENSHOT, timeout: 15_000 });
+    }
+    assert.ok(existsSync(TICKET_SCREENSHOT));
   });
 });

@@ -32,6 +32,8 @@ export interface ConnectorCall {
   body: unknown;
   authorization?: string;
   status: number;
+  /** The JSON body it was answered with (a new activity's id, a conversation); undefined when none. */
+  answer?: unknown;
 }
 
 /** A member the stand-in lists for a conversation, as Teams describes one (TeamsChannelAccount). */
@@ -234,6 +236,7 @@ export class ConnectorStandIn {
       const call = this.callFor(req, Buffer.concat(chunks).toString('utf8'));
       const answer = this.answer(call);
       call.status = answer.status;
+      if (answer.body !== undefined) call.answer = answer.body;
       this.record(call);
       if (this.latencyMs > 0) {
         const timer = setTimeout(() => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { TestAdapter, type Activity, type Storage, type StoreItems } from 'botbuilder';
+import type { ProactiveSender } from '../../src/bot/ProactiveSender';
 import { createBot, type BotParts, type CreateBotDeps } from '../../src/createBot';
 import { createLogger } from '../../src/logger';
 import { createOnTurnError } from '../../src/onTurnError';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** The store under the recording decorator; a BoundedMemoryStorage unless given. */
   storage?: Storage;
+  /** What the bot sends into other conversations (tickets, notices); the TestAdapter cannot. */
+  proactive?: ProactiveSender;
 }
 
 export interface BotHarness {
@@ -56,7 +59,7 @@ export interface BotHarness {
 }
 
 /** The real bot from the composition root, behind a TestAdapter, with storage and log in reach. */
-export function createHarness({ config = {}, now, storage: inner }: HarnessOptions = {}): BotHarness {
+export function createHarness({ config = {}, now, storage: inner, proactive }: HarnessOptions = {}): BotHarness {
   const storage = new RecordingStorage(inner);
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
@@ -65,6 +68,7 @@ export function createHarness({ config = {}, now, storage: inner }: HarnessOptio
     logger,
     config: { allowedTenantIds: undefined, quietListening: false, rateLimitPerMinute: 0, ...config },
     ...(now ? { now } : {}),
+    ...(proactive ? { proactive } : {}),
   });
   const adapter = new TestAdapter((context) => parts.bot.run(context));
   adapter.onTurnError = createOnTurnError(logger, [parts.conversationState, parts.privateState]);

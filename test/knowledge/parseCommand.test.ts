@@ -16,9 +16,23 @@ describe('parseCommand', () => {
     ['cancel', 'cancel'],
     ['취소', 'cancel'],
     ['start over', 'restart'],
+    ['support channel', 'supportChannel'],
+    ['Support Channel.', 'supportChannel'],
+    ['지원 채널', 'supportChannel'],
+    ['tickets', 'tickets'],
+    ['티켓', 'tickets'],
   ];
   for (const [text, expected] of commands) it(`"${text}" is ${expected}`, () => assert.equal(parseCommand(text), expected));
 
-  const notCommands = ['help me with this error', 'troubleshoot please', 'Get-CsWebTicket : Logon failed', '', 'listing', `help${' '.repeat(300)}`];
+  const notCommands = [
+    'help me with this error',
+    'troubleshoot please',
+    'Get-CsWebTicket : Logon failed',
+    '',
+    'listing',
+    `help${' '.repeat(300)}`,
+    'which is our support channel?',
+    'Get-CsWebTicket : tickets',
+  ];
   for (const text of notCommands) it(`"${text.slice(0, 30)}" is not a command`, () => assert.equal(parseCommand(text), undefined));
 });
