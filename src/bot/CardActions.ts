@@ -46,7 +46,7 @@ export class CardActions {
     });
     this.deps.metrics.feedbackGiven(helpful);
     turn.log.info('feedback recorded', { failureMode: mode.id, helpful });
-    const card = renderFeedbackAckCard(turn.lang, mode, helpful, diagnosisId, context);
+    const card = renderFeedbackAckCard(turn.lang, mode, helpful, diagnosisId, context, submit.candidates);
     if (activity.channelId === 'msteams' && activity.replyToId) {
       try {
         await turn.context.updateActivity({ id: activity.replyToId, type: ActivityTypes.Message, attachments: [asAttachment(card)] });
@@ -76,6 +76,7 @@ export class CardActions {
       lang: turn.lang,
       mode,
       redactedErrorText: text === undefined ? undefined : redactSecrets(text).text,
+      source: context?.source,
       facts: context?.facts ?? {},
       stepsTried: context?.stepsTaken ?? [],
       at: this.deps.now(),

@@ -22,7 +22,7 @@ import { renderWelcomeCard } from '../cards/renderWelcomeCard';
 import type { SupportContext } from '../cards/SupportContext';
 import { GUIDED_TROUBLESHOOTING_DIALOG, GuidedTroubleshootingDialog, TURN_TEXT_KEY, type GuidedOutcomes } from '../dialogs/GuidedTroubleshootingDialog';
 import { MATCH_THRESHOLD, toPlainText, type Matcher, type QuestionTree } from '../knowledge';
-import { parseCommand, type Command } from '../knowledge/parseCommand';
+import { parseCommand, parseSmallTalk, type Command } from '../knowledge/parseCommand';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { FeedbackStore } from '../storage/FeedbackStore';
@@ -191,7 +191,9 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       await dc.continueDialog();
       return;
     }
+    const talk = command ? undefined : parseSmallTalk(text);
     if (command) await this.commandRoutes[command](turn);
+    else if (talk) await turn.say(talk === 'greeting' ? 'reply.greeting' : 'reply.thanks');
     else await this.paste.answer(turn, text);
   }
 

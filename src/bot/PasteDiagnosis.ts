@@ -8,8 +8,18 @@ import { redactSecrets } from '../knowledge/redactSecrets';
 import type { Metrics } from '../metrics';
 import type { Turn } from './Turn';
 
-/** The longest paste the bot reads; the rest is ignored and the user told so. */
+/** The most of a paste the bot reads; of a longer one, its head and its tail, and the user is told what was skipped. */
 export const MAX_PASTE_CHARS = 100 * 1024;
+/** Of a longer paste, this much of the head; the rest of MAX_PASTE_CHARS is its tail, where a transcript's errors usually are. */
+const HEAD_CHARS = 20 * 1024;
+
+/** The part of a paste the bot reads. */
+export function readablePart(text: string): string {
+  if (text.length <= MAX_PASTE_CHARS) return text;
+  return `${text.slice(0, HEAD_CHARS)}\n…\n${text.slice(text.length - (MAX_PASTE_CHARS - HEAD_CHARS))}`;
+}
+
+const kb = (chars: number) => Math.max(1, Math.round(chars / 1024));
 
 /** Names one diagnosis in logs and feedback; nothing is stored under it. */
 export function newDiagnosisId(): string {
@@ -33,14 +43,16 @@ export class PasteDiagnosis {
 
   /** The paste as the user saw it (HTML and entities resolved), cut to MAX_PASTE_CHARS, secrets removed, then matched. */
   read(text: string): ReadPaste {
-    const { text: redacted, kinds } = redactSecrets(toPlainText(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text));
+    const { text: redacted, kinds } = redactSecrets(toPlainText(readablePart(text)));
     return { redacted, kinds, diagnosis: this.matcher.diagnose(redacted) };
   }
 
   /** Answers a paste; true when it was recognised. */
   async answer(turn: Turn, text: string, read: ReadPaste = this.read(text)): Promise<boolean> {
     const { diagnosis, kinds } = read;
-    if (text.length > MAX_PASTE_CHARS) await turn.say('reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) });
+    if (text.length > MAX_PASTE_CHARS) {
+      await turn.say('reply.tooLong', { total: kb(text.length), head: kb(HEAD_CHARS), tail: kb(MAX_PASTE_CHARS - HEAD_CHARS), skipped: kb(text.length - MAX_PASTE_CHARS) });
+    }
     if (diagnosis.match === null) {
       this.metrics.notRecognisedPaste();
       turn.log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });

@@ -12,6 +12,8 @@ export const CardSubmit = z.discriminatedUnion('verb', [
     diagnosisId: z.string().max(64).optional(),
     source: SupportContext.shape.source.optional(),
     context: SupportContext.optional(),
+    /** The paste's other candidates, offered again after "Didn't help". */
+    candidates: z.array(FailureModeId).max(9).optional(),
   }),
   z.object({ verb: z.literal('alternatives'), failureMode: FailureModeId, diagnosisId: z.string().max(64).optional(), candidates: z.array(FailureModeId).max(9).optional() }),
   z.object({ verb: z.literal('guided'), failureMode: FailureModeId.optional(), diagnosisId: z.string().max(64).optional() }),

@@ -10,7 +10,7 @@ export function renderHelpCard(lang: Lang): CardJson {
     paste: t(lang, 'card.help.paste'),
     channelHint: t(lang, 'card.welcome.channelHint'),
     commandsLabel: t(lang, 'card.help.commandsLabel'),
-    commands: (['card.help.cmd.help', 'card.help.cmd.troubleshoot', 'card.help.cmd.list', 'card.help.cmd.cancel'] as const).map((key) => ({ text: t(lang, key) })),
+    commands: (['card.help.cmd.help', 'card.help.cmd.troubleshoot', 'card.help.cmd.list', 'card.help.cmd.cancel', 'card.help.cmd.supportChannel', 'card.help.cmd.tickets'] as const).map((key) => ({ text: t(lang, key) })),
     actions: { guided: t(lang, 'card.action.guided'), list: t(lang, 'card.action.list') },
   }));
 }

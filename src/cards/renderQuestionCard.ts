@@ -23,6 +23,7 @@ export function renderQuestionCard({ lang, question, flowId, step }: QuestionCar
     answers: question.answers.map((a) => ({ id: a.id, text: a.text[lang], flowId, questionId: question.id })),
     flowId,
     questionId: question.id,
+    hasBack: step > 1,
     labels: { back: t(lang, 'card.question.back'), restart: t(lang, 'card.question.restart'), cancel: t(lang, 'card.question.cancel') },
   });
 }

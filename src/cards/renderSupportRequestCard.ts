@@ -9,6 +9,8 @@ export interface SupportRequestInput {
   mode: FailureMode;
   /** The error text with secrets already removed; absent for guided diagnoses. */
   redactedErrorText?: string;
+  /** Where the diagnosis came from: says why there is no error text. */
+  source?: SupportContext['source'];
   facts: Facts;
   stepsTried: readonly string[];
   at: Date;
@@ -17,14 +19,16 @@ export interface SupportRequestInput {
 }
 
 /** The plain-text summary an admin pastes into a Microsoft 365 service request. */
-export function supportSummary({ lang, mode, redactedErrorText, facts, stepsTried, at }: SupportRequestInput): string {
+const NO_ERROR_TEXT = { list: 'card.support.errorTextFromList', guided: 'card.support.errorTextFromGuided', paste: 'card.support.errorTextMissing' } as const;
+
+export function supportSummary({ lang, mode, redactedErrorText, source = 'paste', facts, stepsTried, at }: SupportRequestInput): string {
   const lines = [
     `${t(lang, 'card.support.failureMode')}: ${mode.title[lang]} (${mode.id})`,
     `${t(lang, 'card.support.time')}: ${at.toISOString()}`,
     ...factRows(lang, facts).map((f) => `${f.label}: ${f.value}`),
     '',
     `${t(lang, 'card.support.errorText')}:`,
-    redactedErrorText?.trim() ? excerpt(redactedErrorText) : t(lang, 'card.support.errorTextMissing'),
+    redactedErrorText?.trim() ? excerpt(redactedErrorText) : t(lang, NO_ERROR_TEXT[source]),
     '',
     `${t(lang, 'card.support.stepsTried')}:`,
     ...(stepsTried.length > 0 ? stepsTried.map((s, i) => `${i + 1}. ${s}`) : [t(lang, 'card.support.noStepsTried')]),
@@ -45,7 +49,7 @@ export function renderSupportRequestCard(input: SupportRequestInput): CardJson {
     labels: {
       failureMode: t(lang, 'card.support.failureMode'),
       time: t(lang, 'card.support.time'),
-      when: t(lang, 'card.support.whenLabel'),
+      when: t(lang, 'section.escalation'),
       summary: t(lang, 'card.support.summaryLabel'),
     },
     failureModeTitle: mode.title[lang],

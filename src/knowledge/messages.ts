@@ -31,7 +31,15 @@ export function allMessageKeys(): MessageKey[] {
 export function confidenceInWords(lang: Lang, confidence: number): string {
   const percent = Math.round(confidence * 100);
   const key: MessageKey =
-    confidence >= 0.9 ? 'confidence.veryLikely' : confidence >= 0.75 ? 'confidence.likely' : confidence >= 0.6 ? 'confidence.possible' : 'confidence.unlikely';
+    confidence >= 0.9
+      ? 'confidence.veryLikely'
+      : confidence >= 0.75
+        ? 'confidence.likely'
+        : confidence >= 0.6
+          ? 'confidence.possible'
+          : confidence >= 0.3
+            ? 'confidence.uncertain'
+            : 'confidence.unlikely';
   return t(lang, key, { percent });
 }
 

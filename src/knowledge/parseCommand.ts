@@ -25,3 +25,23 @@ export function parseCommand(text: string): Command | undefined {
   const key = toPlainText(text).trim().toLowerCase().replace(/[.!?。！？]+$/u, '').replace(/\s+/g, ' ');
   return LOOKUP.get(key);
 }
+
+export const SmallTalk = z.enum(['greeting', 'thanks']);
+export type SmallTalk = z.infer<typeof SmallTalk>;
+
+const GREETING = /^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|안녕|안녕하세요|안녕하십니까|반갑습니다)(?: (?:there|all|everyone|team|bot|connector doctor))?$/u;
+const THANKS =
+  /^(?:thanks|thank you|thx|ty|cheers|감사합니다|고맙습니다|고마워요|고마워|감사해요)(?: (?:a lot|so much|very much|again))?(?:,? (?:that|it) (?:fixed it|worked|helped))?$/u;
+
+/** A greeting or a thank-you and nothing else ("hello there", "thanks, that fixed it!", "감사합니다"); anything longer is not small talk. */
+export function parseSmallTalk(text: string): SmallTalk | undefined {
+  if (text.length > MAX_COMMAND_LENGTH) return undefined;
+  const key = toPlainText(text)
+    .trim()
+    .toLowerCase()
+    .replace(/[\s.!?~^:)(😊🙂👍🙏。！？]+$/u, '')
+    .replace(/\s+/g, ' ');
+  if (GREETING.test(key)) return 'greeting';
+  if (THANKS.test(key)) return 'thanks';
+  return undefined;
+}

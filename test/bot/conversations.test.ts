@@ -251,14 +251,14 @@ describe('conversations with Connector Doctor', () => {
       assert.equal(record.at, NOW.toISOString());
     });
 
-    it('"Didn\'t help" is recorded as not helpful and offers guided troubleshooting and a support request', async () => {
+    it('"Didn\'t help" is recorded as not helpful and offers the other possibilities, guided troubleshooting and a support request', async () => {
       const diagnosis = await diagnosisCardFor(h, m.errorText);
       await h.adapter.send(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped')))).assertReply(
         card((c) => {
           assert.ok(textsOf(c).includes(t('en', 'card.feedback.thanksNotHelpful')));
           assert.deepEqual(
             submitActions(c).map((a) => a.data['verb']),
-            ['guided', 'supportRequest'],
+            ['alternatives', 'guided', 'supportRequest'],
           );
         }),
       );
@@ -464,12 +464,23 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
       );
     });
 
-    it('a paste over 100 KB is read in part and the user is told', async () => {
+    it('a paste over 100 KB is read at its head and its tail, and the user is told what was skipped', async () => {
       const m = mode('logon-failed');
       const paste = `${m.errorText}\n${'x'.repeat(110 * 1024)}`;
       await h.adapter
         .send(messageFrom(paste))
-        .assertReply(t('en', 'reply.tooLong', { kb: 100 }))
+        .assertReply(t('en', 'reply.tooLong', { total: 110, head: 20, tail: 80, skipped: 10 }))
+        .assertReply(diagnosisOf(m, 'en'));
+    });
+
+    it('a 188 KB transcript with the error at its end gets the diagnosis', async () => {
+      const m = mode('tenant-shell-limit');
+      const transcript = `${'PS C:\\> Get-CsOnlineUser -Identity someone@contoso.com | Format-List\nDisplayName : Someone\n'.repeat(2500)}`.slice(0, 185 * 1024);
+      const paste = `${transcript}\n${m.errorText}`;
+      assert.ok(paste.length > 185 * 1024);
+      await h.adapter
+        .send(messageFrom(paste))
+        .assertReply((reply) => assert.match(String(reply.text), /185 KB|186 KB/))
         .assertReply(diagnosisOf(m, 'en'));
     });
   });
@@ -700,6 +711,76 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
     it('is off unless configured', async () => {
       h = createHarness({ config: { quietListening: false } });
       await h.adapter.send(messageFrom(m.errorText, thread(1))).assertNoReply('not configured', NO_REPLY_MS);
+    });
+  });
+
+  describe('the first hour: what a new admin meets', () => {
+    for (const [text, key] of [
+      ['hello there', 'reply.greeting'],
+      ['Hi!', 'reply.greeting'],
+      ['안녕하세요', 'reply.greeting'],
+      ['thanks!', 'reply.thanks'],
+      ['thanks, that fixed it!', 'reply.thanks'],
+      ['감사합니다', 'reply.thanks'],
+    ] as const) {
+      it(`"${text}" gets one friendly line, not the error card`, async () => {
+        const lang = /[가-힣]/.test(text) ? 'ko' : 'en';
+        await h.adapter.send(messageFrom(text, { locale: lang === 'ko' ? 'ko-KR' : 'en-US' })).assertReply(t(lang, key));
+      });
+    }
+
+    it('"hello, I get this error" with an error in it is read as a paste (the failure case beside small talk)', async () => {
+      const m = mode('logon-failed');
+      await h.adapter.send(messageFrom(`hello there, I get this:\n${m.errorText}`)).assertReply(diagnosisOf(m, 'en'));
+    });
+
+    it('a paste with two known errors in full gets the first as the diagnosis and the other named with a button', async () => {
+      const first = mode('user-shell-limit');
+      const second = mode('logon-failed');
+      const diagnosis = await diagnosisCardFor(h, `${first.errorText}\nAt line:1 char:12\n+ $session = New-PSSession -ConnectionUri $uri -Credential $cred\n\n${second.errorText}`);
+      assert.equal(titleOf(diagnosis), first.title.en);
+      assert.ok(textsOf(diagnosis).includes(t('en', 'section.alsoFound')));
+      assert.ok(textsOf(diagnosis).includes(second.title.en));
+      const show = submitActions(diagnosis).find((a) => a.data['verb'] === 'showMode');
+      assert.equal(show?.data['failureMode'], second.id);
+    });
+
+    it('the closest candidates of an unrecognised paste are described in words that fit their numbers', async () => {
+      const replies = await h.say(messageFrom('The WS-Management service cannot process the request. The maximum number of concurrent shells'));
+      const texts = textsOf(cardOf(replies[0] ?? {}));
+      for (const text of texts) {
+        const percent = /\((\d+)%\)/.exec(text);
+        if (!percent) continue;
+        assert.ok(!text.includes('((') && !text.includes('))'), `no nested parentheses: ${text}`);
+        const n = Number(percent[1]);
+        if (n >= 30 && n < 60) assert.ok(text.includes(t('en', 'confidence.uncertain', { percent: n })), text);
+        if (n < 30) assert.ok(text.includes(t('en', 'confidence.unlikely', { percent: n })), text);
+      }
+    });
+
+    it('a support request for a mode that needs no support says when support is needed, not "why support"', async () => {
+      const m = mode('execution-policy');
+      assert.equal(m.escalation.need, 'never');
+      const diagnosis = await diagnosisCardFor(h, m.errorText);
+      const request = cardOf((await h.say(cardSubmit(buttonData(diagnosis, 'supportRequest'))))[0] ?? {});
+      assert.ok(textsOf(request).includes(t('en', 'section.escalation')));
+      assert.ok(textsOf(request).includes(m.escalation.when.en));
+    });
+
+    it('a support request from a card opened from the list says the diagnosis came from the list', async () => {
+      const listed = cardOf((await h.say(messageFrom('list')))[0] ?? {});
+      const shown = cardOf((await h.say(cardSubmit(buttonData(listed, 'showMode'))))[0] ?? {});
+      const request = cardOf((await h.say(cardSubmit(buttonData(shown, 'supportRequest'))))[0] ?? {});
+      assert.ok(allTextOf(request).includes(t('en', 'card.support.errorTextFromList')));
+      assert.ok(!allTextOf(request).includes(t('en', 'card.support.errorTextFromGuided')));
+    });
+
+    it('Korean cards end with notes that point up at the fix, not down', async () => {
+      for (const m of modes) {
+        const diagnosis = await diagnosisCardFor(h, m.errorText, { locale: 'ko-KR' });
+        const last = textsOf(diagnosis).at(-1) ?? '';
+        assert.ok(!last.includes('아래'), `${m.id}: ${last}`);
+      }
     });
   });
 });

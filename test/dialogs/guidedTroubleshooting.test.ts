@@ -150,6 +150,7 @@ describe('guided troubleshooting', () => {
             assert.ok(textsOf(end).includes(t(lang, 'card.diagnosis.fromGuided')), 'says it comes from the answers');
             assert.ok(!textsOf(end).some((text) => text.startsWith(`${t(lang, 'section.confidence')}:`)), 'no confidence line');
             for (const action of submitActions(end)) assert.equal(action.data['failureMode'], leaf.failureMode);
+            assert.ok(!submitActions(end).some((a) => a.data['verb'] === 'guided'), 'no "Guided troubleshooting" at the end of a guided run');
           } else {
             assert.equal(titleOf(end), tree.none.title[lang]);
             assert.ok(textsOf(end).includes(tree.none.text[lang]));
@@ -166,8 +167,7 @@ describe('guided troubleshooting', () => {
   describe('buttons on the question card', () => {
     it('Back returns to the previous question, and the flow goes on from there', async () => {
       const first = await ken.startFlow('en');
-      const stillFirst = assertAsks(onlyCard(await ken.press(buttonData(first, 'back'))), tree.start, 'en', 1);
-      assert.equal(flowIdOf(stillFirst), flowIdOf(first), 'Back on the first question asks it again');
+      assert.ok(!submitActions(first).some((a) => a.data['verb'] === 'back'), 'no Back on the first question');
       const second = await ken.answer(first, 'en', [[tree.start, 'connector']]);
       const back = assertAsks(onlyCard(await ken.press(buttonData(second, 'back'))), tree.start, 'en', 1);
       assert.equal(flowIdOf(back), flowIdOf(first), 'the same run');
@@ -325,7 +325,7 @@ describe('guided troubleshooting', () => {
           stepLine(lang, 4, 'tenant-sessions', 'many'),
         ];
         assert.ok(summary.includes(lines.join('\n')), `steps in the summary:\n${summary}`);
-        assert.ok(summary.includes(t(lang, 'card.support.errorTextMissing')), 'no error text from a guided run');
+        assert.ok(summary.includes(t(lang, 'card.support.errorTextFromGuided')), 'no error text from a guided run, and why');
       });
     }
 
