@@ -53,8 +53,10 @@ const TOKEN_WORD = '(?<!skip|delta|next|page|continuation|sync)token';
 
 const USER_NAME = /^(?:[^\s@\\]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,63}|[a-z0-9._-]{1,64}\\[a-z0-9._$-]{1,64})$/i;
 const PATH_LIKE = /^(?:[a-z]:[\\/]|\\\\|~?\/[\w.-]{1,64}\/)/i;
-/** Variables, masks, placeholders and literals that carry no secret. */
-const NOT_A_SECRET = /^(?:\$\{[^}]{1,64}\}|\$[\w:]{1,64}|\*{1,64}|<[^<>]{0,64}>|true|false|null)$/i;
+/** Masks, placeholders and literals that carry no secret. */
+const PLACEHOLDER = /^(?:\*{1,64}|<[^<>]{0,64}>|true|false|null)$/i;
+/** A PowerShell variable, which is no secret unless it is inside single quotes, where `$` is literal. */
+const VARIABLE = /^(?:\$\{[^}]{1,64}\}|\$[\w:]{1,64})$/;
 
 interface SecretRule {
   readonly kind: SecretKind;
@@ -222,7 +224,8 @@ function secretSpan(text: string, start: number, end: number, keep: RegExp | und
   while (from < to && isSpace(text[from])) from += 1;
   while (to > from && isSpace(text[to - 1])) to -= 1;
   const value = text.slice(from, to);
-  if (value === '' || value.startsWith(REDACTED) || NOT_A_SECRET.test(value) || keep?.test(value)) return undefined;
+  if (value === '' || value.startsWith(REDACTED) || PLACEHOLDER.test(value) || keep?.test(value)) return undefined;
+  if (!SQ.includes(text.charAt(start)) && VARIABLE.test(value)) return undefined;
   return [from, to];
 }
 

@@ -302,6 +302,42 @@ const secretPastes: SecretPaste[] = [
   },
 ];
 
+/** The review's forms: each line as admins paste it, once after an English and once inside a Korean paste. */
+interface ReviewForm {
+  name: string;
+  line: string;
+  secrets: string[];
+  kinds: SecretKind[];
+  keeps: string[];
+}
+
+const reviewForms: ReviewForm[] = [
+  {
+    name: 'ConvertTo-SecureString of a single-quoted password starting with $ (literal in single quotes)',
+    line: "$sec = ConvertTo-SecureString '$Winter2024' -AsPlainText -Force",
+    secrets: ['Winter2024'],
+    kinds: ['password'],
+    keeps: ["ConvertTo-SecureString '[REDACTED]' -AsPlainText -Force"],
+  },
+];
+
+const contexts: Array<[string, (line: string) => string]> = [
+  [
+    'in English',
+    (line) =>
+      `PS C:\\> ${line}\nGet-CsWebTicket : Logon failed for the user 'kenmyer@litwareinc.com'. Please create a new PSCredential object, making sure that you have used the correct user name and password.`,
+  ],
+  [
+    'in Korean',
+    (line) =>
+      `@Connector Doctor 접속이 안 돼서 실행한 스크립트를 붙여 드립니다.\nPS C:\\> ${line}\nNew-PSSession : [admin3b.online.lync.com] 원격 서버 admin3b.online.lync.com에 연결하지 못했습니다. 오류 메시지: 액세스가 거부되었습니다.\n다시 해도 같습니다.`,
+  ],
+];
+
+secretPastes.push(
+  ...reviewForms.flatMap(({ name, line, ...expected }) => contexts.map(([how, around]) => ({ name: `${name}, ${how}`, paste: around(line), ...expected }))),
+);
+
 const harmlessPastes: Array<[string, string]> = [
   [
     'the logon failure itself',
@@ -335,6 +371,7 @@ const harmlessPastes: Array<[string, string]> = [
   ['$PSVersionTable output', 'PS C:\\Users\\admin> $PSVersionTable.PSVersion\n\nMajor  Minor  Build  Revision\n-----  -----  -----  --------\n5      1      19041  1237'],
   ['an execution policy error', 'File C:\\Scripts\\Connect-SfB.ps1 cannot be loaded because running scripts is disabled on this system. Set-ExecutionPolicy -ExecutionPolicy Bypass -Scope Process'],
   ['the current directory', 'PWD=/home/admin'],
+  ['a double-quoted variable given to ConvertTo-SecureString', '$sec = ConvertTo-SecureString "$plain" -AsPlainText -Force'],
 ];
 
 describe('redactSecrets', () => {
