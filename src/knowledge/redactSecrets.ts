@@ -9,6 +9,8 @@ export const SecretKind = z.enum([
   'sharedAccessKey',
   'sasSignature',
   'privateKey',
+  'connectionString',
+  'apiKey',
 ]);
 export type SecretKind = z.infer<typeof SecretKind>;
 
@@ -40,30 +42,163 @@ const PARAM_SEPARATOR = '(?::[ \\t]{0,16}|[ \\t]{1,16})';
 const KV_QUOTED = `[${SQ}][^${SQ}\\r\\n]{0,${MAX}}[${SQ}]?|[${DQ}][^${DQ}\\r\\n]{0,${MAX}}[${DQ}]?|\\{[^}\\r\\n]{0,${MAX}}\\}?`;
 const KV_BARE = `[^\\s${SQ}${DQ}$@({\\[<>;&=][^\\s${SQ}${DQ};&<>]{0,${MAX}}`;
 const KV_VALUE = `(?<secret>${KV_QUOTED}|${KV_BARE})`;
-const KV_EQUALS = '[ \\t]{0,8}=[ \\t]{0,8}';
-/** Not in a PowerShell variable name: there only a quoted value is a literal (see variable()). */
-const NOT_A_VARIABLE = '(?<!\\$[\\w.:]{0,48})';
 
 const JSON_STRING = `(?<secret>"(?:[^"\\\\\\r\\n]|\\\\[^\\r\\n]){0,${MAX}}"?)`;
 
-const PASSWORD_WORD = '(?:password|passwd|pwd)';
-const SECRET_WORD = 'secret';
-/** Paging cursors ($skiptoken, nextPageToken) are not credentials. */
-const TOKEN_WORD = '(?<!skip|delta|next|page|continuation|sync)token';
+/** Letters of the languages pastes come in, digits and _, inside a character class: a name may be Korean ($비밀번호). */
+const NAME_CHARS = '\\w\\u00C0-\\u024F\\u0370-\\u04FF\\u3040-\\u30FF\\u3400-\\u9FFF\\uAC00-\\uD7A3';
 
 const USER_NAME = /^(?:[^\s@\\]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,63}|[a-z0-9._-]{1,64}\\[a-z0-9._$-]{1,64})$/i;
-const PATH_LIKE = /^(?:[a-z]:[\\/]|\\\\|~?\/[\w.-]{1,64}\/)/i;
+const PATH_LIKE = /^(?:[a-z]:[\\/]|\\\\|~?\/[\w.-]{1,64}\/|HK(?:LM|CU|CR|U|CC):|Registry::)/i;
 /** Masks, placeholders and literals that carry no secret. */
 const PLACEHOLDER = /^(?:\*{1,64}|<[^<>]{0,64}>|true|false|null)$/i;
 /** A PowerShell variable, which is no secret unless it is inside single quotes, where `$` is literal. */
 const VARIABLE = /^(?:\$\{[^}]{1,64}\}|\$[\w:]{1,64})$/;
 
-interface SecretRule {
+/**
+ * A name that says its value is a secret. `within`: anywhere in the name folded to lower-case
+ * letters and digits ("adminPassword2", "CLIENT_SECRET"), as the last such word, with no word of
+ * ABOUT_A_SECRET right after it. `word`: only as a whole word of the name ("adminPass", "api_key"),
+ * followed by nothing or by words of AFTER_A_WORD or `then`.
+ */
+interface SecretName {
   readonly kind: SecretKind;
-  /** Must have a group named `secret`; a quoted secret keeps its quotes. */
-  readonly pattern: RegExp;
-  /** Values that look like a secret here but are not, such as a user name given to -Credential. */
+  readonly within?: string;
+  readonly word?: string;
+  readonly then?: string;
+  /** A word right before it that makes it something else: a skiptoken is a paging cursor. */
+  readonly notAfter?: string;
   readonly keep?: RegExp;
+}
+
+/** In order: the first that names a secret gives the kind. */
+const SECRET_NAMES: readonly SecretName[] = [
+  { kind: 'connectionString', within: 'connectionstring' },
+  // The bot's own app password is its Entra ID client secret.
+  { kind: 'clientSecret', within: 'microsoftapppassword|botpassword' },
+  { kind: 'sharedAccessKey', within: 'sharedaccesskey' },
+  { kind: 'storageAccountKey', within: 'accountkey' },
+  { kind: 'sasSignature', word: 'sas', then: 'token|sig|signature|url|uri' },
+  { kind: 'privateKey', within: 'privatekey' },
+  { kind: 'password', within: 'passwor[dt]|passwd|pwd|kennwort|motdepasse|contrase(?:ñ|n)a|비밀번호|암호|パスワード|密码|密碼' },
+  { kind: 'password', within: 'credential', keep: USER_NAME },
+  { kind: 'password', word: 'creds?', keep: USER_NAME },
+  { kind: 'password', word: 'pass|pw|pword' },
+  { kind: 'clientSecret', within: 'secret' },
+  { kind: 'accessToken', within: 'token', notAfter: 'skip|next|page|delta|continuation|sync|cancellation|resume' },
+  { kind: 'apiKey', within: 'apikey|accesskey|subscriptionkey|primarykey|secondarykey|masterkey' },
+  { kind: 'apiKey', word: 'keys?', notAfter: 'public|registry|reg|hive|sort|foreign|partition|row|lookup|cache|hash' },
+];
+
+/** Every name SECRET_NAMES accepts contains one of these (lower-cased), so a text without any has no such name. */
+const NAME_TRIGGERS = ['pass', 'pw', 'kennwort', 'contrase', '비밀번호', '암호', 'パスワード', '密码', '密碼', 'cred', 'secret', 'token', 'key', 'sas', 'connection'];
+
+/** What follows the keyword in a name that describes a secret instead of holding one: PasswordNeverExpires, token_type, secretName, 암호화. */
+const ABOUT_A_SECRET = new RegExp(
+  '^(?:policy|policies|profile|expir|never|age|lifetime|length|len|min|max|hint|prompt|question|required|reset|change|last|history|' +
+    'complexity|strength|rule|type|kind|name|id|file|path|uri|url|endpoint|vault|store|cache|location|count|date|time|version|provider|' +
+    'enabled|disabled|mode|format|algorithm|size|usage|label|description|method|flag|status|state|error|message|validity|ref|field|' +
+    'column|param|header|prefix|suffix|less|export|issuer|audience|scope|lock|pattern|mask|option|setting|ary|iz|화)',
+);
+const AFTER_A_WORD = /^(?:value|text|plain|plaintext|string|str|b64|base64|raw|clear|cleartext|secure|encoded|new|old|\d+)$/;
+const NAME_WORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\p{ASCII}]+/gu;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
+const NOT_ASCII_LETTER_OR_DIGIT = /[^a-z0-9]+/g;
+const ASCII = /^[\x20-\x7e]*$/;
+
+interface NameTest {
+  readonly name: SecretName;
+  readonly within?: RegExp;
+  /** The word anywhere in the folded name: without it, the name need not be split into words. */
+  readonly wordWithin?: RegExp;
+  readonly word?: RegExp;
+  readonly then?: RegExp;
+  readonly notAfter?: RegExp;
+}
+
+const NAME_TESTS: readonly NameTest[] = SECRET_NAMES.map((name) => ({
+  name,
+  within: name.within === undefined ? undefined : new RegExp(`(?:${name.within})s?`, 'g'),
+  wordWithin: name.word === undefined ? undefined : new RegExp(name.word),
+  word: name.word === undefined ? undefined : new RegExp(`^(?:${name.word})$`),
+  then: name.then === undefined ? undefined : new RegExp(`^(?:${name.then})$`),
+  notAfter: name.notAfter === undefined ? undefined : new RegExp(name.within === undefined ? `^(?:${name.notAfter})$` : `(?:${name.notAfter})$`),
+}));
+
+function namesWithin(test: NameTest, within: RegExp, folded: string): boolean {
+  within.lastIndex = 0;
+  let start = -1;
+  let end = -1;
+  for (let match = within.exec(folded); match !== null; match = within.exec(folded)) {
+    start = match.index;
+    end = within.lastIndex;
+  }
+  if (start < 0) return false;
+  return !ABOUT_A_SECRET.test(folded.slice(end)) && !test.notAfter?.test(folded.slice(0, start));
+}
+
+function namesAsWord(test: NameTest, word: RegExp, words: readonly string[]): boolean {
+  let at = -1;
+  words.forEach((w, i) => {
+    if (word.test(w)) at = i;
+  });
+  if (at < 0) return false;
+  const before = words[at - 1];
+  if (before !== undefined && test.notAfter?.test(before)) return false;
+  return words.slice(at + 1).every((w) => AFTER_A_WORD.test(w) || test.then?.test(w) === true);
+}
+
+/** Names repeat within a paste and across pastes, and what a name says does not change. */
+const namesRead = new Map<string, SecretName | null>();
+const NAMES_REMEMBERED = 1024;
+
+/** The secret a variable, parameter, property or key of this name holds, if its name says so. */
+function secretNamed(name: string): SecretName | undefined {
+  const known = namesRead.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const secret = readName(name);
+  if (namesRead.size >= NAMES_REMEMBERED) namesRead.clear();
+  namesRead.set(name, secret ?? null);
+  return secret;
+}
+
+function readName(name: string): SecretName | undefined {
+  const lower = name.toLowerCase();
+  if (!NAME_TRIGGERS.some((word) => lower.includes(word))) return undefined;
+  const ascii = ASCII.test(name);
+  const folded = lower.replace(ascii ? NOT_ASCII_LETTER_OR_DIGIT : NOT_LETTER_OR_DIGIT, '');
+  let words: string[] | undefined;
+  for (const test of NAME_TESTS) {
+    const names =
+      test.within !== undefined
+        ? namesWithin(test, test.within, folded)
+        : test.word !== undefined && test.wordWithin?.test(folded) === true && namesAsWord(test, test.word, (words ??= nameWords(name)));
+    if (names) {
+      return test.name;
+    }
+  }
+  return undefined;
+}
+
+function nameWords(name: string): string[] {
+  return (name.match(NAME_WORD) ?? []).map((w) => w.toLowerCase());
+}
+
+/** A value found by a rule, before the quotes and the whitespace around it are taken off. */
+interface Candidate {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: SecretKind;
+  /** Values that look like a secret here but are not, such as a user name given to -Credential. */
+  readonly keep: readonly RegExp[];
+  /** Whether a bare or double-quoted `$name` is a PowerShell variable here rather than text. */
+  readonly expands: boolean;
+}
+
+interface SecretRule {
+  readonly pattern: RegExp;
+  /** The value a match found, or undefined when it is not a secret. */
+  readonly read: (match: RegExpExecArray, text: string) => Candidate | undefined;
   /**
    * Lower-case words of which every match contains at least one: a text (lower-cased) with none
    * of them cannot match, so the rule is not run. Most pastes contain no secret at all.
@@ -76,28 +211,88 @@ function when(triggers: readonly string[], secretRule: Omit<SecretRule, 'trigger
   return { ...secretRule, triggers };
 }
 
-function rule(kind: SecretKind, source: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
-  return { kind, pattern: new RegExp(source, 'dgi'), keep };
+interface ValueOptions {
+  readonly keep?: RegExp;
+  readonly expands?: boolean;
 }
 
-function parameter(kind: SecretKind, name: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
-  return rule(kind, `(?<![\\w-])-(?:${name})(?![\\w-])${PARAM_SEPARATOR}${PS_VALUE}`, keep);
+/** A rule whose pattern has a group named `secret`, the value with its quotes. */
+function rule(kind: SecretKind, source: string, { keep, expands = true }: ValueOptions = {}): Omit<SecretRule, 'triggers'> {
+  return {
+    pattern: new RegExp(source, 'dgi'),
+    read: (match, text) => {
+      const bounds = match.indices?.groups?.['secret'];
+      if (!bounds) return undefined;
+      return { start: bounds[0], end: valueEnd(text, bounds[0], bounds[1]), kind, keep: keep ? [keep] : [], expands };
+    },
+  };
 }
 
-function variable(kind: SecretKind, word: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
-  return rule(kind, `\\$[\\w.:]{0,48}${word}(?!\\w)[ \\t]{0,16}=[ \\t]{0,16}(?<secret>${PS_QUOTED})`, keep);
+/** A rule whose pattern has a group `name` and a group `secret`: the name tells whether the value is a secret, and which. */
+function named(source: string, { expands = true, skip }: { expands?: boolean; skip?: RegExp } = {}): Omit<SecretRule, 'triggers'> {
+  return {
+    pattern: new RegExp(source, 'dgi'),
+    read: (match, text) => {
+      const name = match.groups?.['name'];
+      const bounds = match.indices?.groups?.['secret'];
+      const secret = name === undefined || skip?.test(name) ? undefined : secretNamed(name);
+      if (!secret || !bounds) return undefined;
+      return { start: bounds[0], end: valueEnd(text, bounds[0], bounds[1]), kind: secret.kind, keep: keepFor(secret), expands };
+    },
+  };
 }
 
-function jsonProperty(kind: SecretKind, word: string): Omit<SecretRule, 'triggers'> {
-  return rule(kind, `"[\\w.-]{0,48}${word}"[ \\t]{0,16}:[ \\t]{0,16}${JSON_STRING}`);
+function keepFor(secret: SecretName): readonly RegExp[] {
+  return secret.keep ? [PATH_LIKE, secret.keep] : [PATH_LIKE];
 }
 
-function keyValue(kind: SecretKind, word: string, keep?: RegExp): Omit<SecretRule, 'triggers'> {
-  return rule(kind, `${NOT_A_VARIABLE}${word}(?!\\w)${KV_EQUALS}${KV_VALUE}`, keep);
+/** key=value: the pattern ends at the value, which keyValueEnd reads. */
+function keyValue(source: string, skip: RegExp): Omit<SecretRule, 'triggers'> {
+  return {
+    pattern: new RegExp(source, 'dgi'),
+    read: (match, text) => {
+      const name = match.groups?.['name'];
+      const secret = name === undefined || skip.test(name) ? undefined : secretNamed(name);
+      if (!secret) return undefined;
+      const start = match.index + match[0].length;
+      const end = keyValueEnd(text, start);
+      return end > start ? { start, end, kind: secret.kind, keep: keepFor(secret), expands: true } : undefined;
+    },
+  };
 }
+
+const KV_NO_VALUE = new RegExp(`[\\s@(\\[<>;&=,|]`);
+const KV_STOP = new RegExp(`[\\s${SQ}${DQ};&<>]`);
+
+/** Where a key=value value starting at `start` ends: a quoted or braced one at its closing quote or brace, a bare one before whitespace, ; or &. */
+function keyValueEnd(text: string, start: number): number {
+  const first = text.charAt(start);
+  const closers = CLOSING_QUOTES[first];
+  if (closers !== undefined) {
+    let end = start + 1;
+    while (end < text.length && !closers.includes(text.charAt(end)) && !isLineBreak(text.charAt(end))) end += 1;
+    return end < text.length && closers.includes(text.charAt(end)) ? end + 1 : end;
+  }
+  if (first === '' || KV_NO_VALUE.test(first)) return start;
+  let end = start + 1;
+  while (end < text.length && end - start < MAX && !KV_STOP.test(text.charAt(end))) end += 1;
+  return end;
+}
+
+/** -Name value, -Name:value and --name value. */
+const PARAMETER = `(?<![\\w-])--?(?<name>[a-z][\\w-]{0,63})(?![\\w-])${PARAM_SEPARATOR}${PS_VALUE}`;
+/** $name = 'literal', also $env:NAME, $obj.Name and ${name}; an unquoted value is a command or a variable. */
+const VARIABLE_ASSIGNMENT = `\\$\\{?(?<name>(?:[a-z]{1,16}:)?[${NAME_CHARS}.]{1,64})\\}?[ \\t]{0,16}=(?![=>~])[ \\t]{0,16}(?<secret>${PS_QUOTED})`;
+const JSON_PROPERTY = `"(?<name>[^"\\\\\\r\\n]{1,64})"[ \\t]{0,16}:[ \\t]{0,16}${JSON_STRING}`;
+/**
+ * name=value in hashtables (quoted names too), connection strings, .env files, URL queries and form bodies;
+ * not $name=value. It starts at the '=', which the engine finds fast, and looks back for the name.
+ */
+const KEY_VALUE = `=(?<=(?<![${NAME_CHARS}$.\\-])[${SQ}${DQ}]?(?<name>[${NAME_CHARS}.\\-]{1,64})[${SQ}${DQ}]?[ \\t]{0,8}=)(?![=>~])[ \\t]{0,8}`;
+/** A map's own "key" property or attribute names the entry, it is not a key. */
+const MAP_KEY = /^keys?$/i;
 
 /** On overlap the earlier-starting, then longer, then earlier-listed rule names the kind. */
-const PASS = ['pass', 'pwd', 'pw'];
 const RULES: readonly SecretRule[] = [
   when(
     ['private key'],
@@ -135,6 +330,7 @@ const RULES: readonly SecretRule[] = [
     rule(
       'password',
       '(?<!\\w)Cannot convert (?:the |value )"(?<secret>[^"\\r\\n]{1,1024})"(?: value of type "System\\.String")? to type "System\\.Security\\.SecureString"',
+      { expands: false },
     ),
   ),
   // The bot's own app password, in .env files, appsettings.json and $env: assignments.
@@ -148,23 +344,10 @@ const RULES: readonly SecretRule[] = [
   // A token68 followed by '=' and a quote is an auth-param (Bearer authorization_uri="..."), not a token.
   when(['bearer'], rule('accessToken', '(?<![\\w-])Bearer[ \\t]{1,16}(?<secret>[\\w.~+/-]{16,16384}(?:={1,4}(?![\\w"])|(?![\\w.~+/=-])))')),
   when(['eyj'], rule('accessToken', '(?<![\\w-])(?<secret>eyJ[\\w-]{5,2048}\\.[\\w-]{2,32768}\\.[\\w-]{0,4096})')),
-  when(['password'], parameter('password', '[a-z]{0,40}password')),
-  when(['credential'], parameter('password', 'Credential', USER_NAME)),
-  when(['secret'], parameter('clientSecret', '[a-z]{0,40}secret')),
-  when(['token'], parameter('accessToken', '[a-z]{0,40}AccessTokens?|Token')),
-  when(PASS, variable('password', '(?:password|passwd|pwd|pass|pw)', PATH_LIKE)),
-  when(['secret'], variable('clientSecret', SECRET_WORD)),
-  when(['token'], variable('accessToken', TOKEN_WORD)),
-  when(['accountkey'], variable('storageAccountKey', 'AccountKey')),
-  when(['sharedaccesskey'], variable('sharedAccessKey', 'SharedAccessKey')),
-  when(PASS, jsonProperty('password', PASSWORD_WORD)),
-  when(['secret'], jsonProperty('clientSecret', '(?:secret|secretText)')),
-  when(['token'], jsonProperty('accessToken', TOKEN_WORD)),
-  when(PASS, keyValue('password', PASSWORD_WORD, PATH_LIKE)),
-  when(['secret'], keyValue('clientSecret', SECRET_WORD)),
-  when(['token'], keyValue('accessToken', TOKEN_WORD)),
-  when(['accountkey'], keyValue('storageAccountKey', 'AccountKey')),
-  when(['sharedaccesskey'], keyValue('sharedAccessKey', 'SharedAccessKey')),
+  when(NAME_TRIGGERS, named(PARAMETER)),
+  when(NAME_TRIGGERS, named(VARIABLE_ASSIGNMENT)),
+  when(NAME_TRIGGERS, named(JSON_PROPERTY, { expands: false, skip: MAP_KEY })),
+  when(NAME_TRIGGERS, keyValue(KEY_VALUE, MAP_KEY)),
   when(['sig='], rule('sasSignature', '(?<![\\w-])sig=(?<secret>[^&\\s\'"#;<>]{1,1024})')),
   when(['://'], rule('password', `(?<![\\w+.-])[a-z][\\w+.-]{1,16}://[^\\s/?#@:'"<>]{1,256}:(?<secret>[^\\s/?#@'"<>]{1,256})@`)),
   when(
@@ -196,9 +379,13 @@ function isSpace(char: string | undefined): boolean {
   return char !== undefined && /\s/.test(char);
 }
 
+function isLineBreak(char: string): boolean {
+  return char === '\n' || char === '\r';
+}
+
 function lineEnd(text: string, from: number): number {
   let end = from;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end += 1;
+  while (end < text.length && !isLineBreak(text.charAt(end))) end += 1;
   return end;
 }
 
@@ -213,10 +400,11 @@ function valueEnd(text: string, start: number, end: number): number {
 }
 
 /** The characters to hide: inside the quotes, without surrounding whitespace. */
-function secretSpan(text: string, start: number, end: number, keep: RegExp | undefined): [number, number] | undefined {
+function secretSpan(text: string, { start, end, keep, expands }: Candidate): [number, number] | undefined {
   let from = start;
   let to = end;
-  const closers = CLOSING_QUOTES[text.charAt(from)];
+  const opening = text.charAt(from);
+  const closers = CLOSING_QUOTES[opening];
   if (closers !== undefined) {
     from += 1;
     if (to > from && closers.includes(text.charAt(to - 1))) to -= 1;
@@ -224,8 +412,8 @@ function secretSpan(text: string, start: number, end: number, keep: RegExp | und
   while (from < to && isSpace(text[from])) from += 1;
   while (to > from && isSpace(text[to - 1])) to -= 1;
   const value = text.slice(from, to);
-  if (value === '' || value.startsWith(REDACTED) || PLACEHOLDER.test(value) || keep?.test(value)) return undefined;
-  if (!SQ.includes(text.charAt(start)) && VARIABLE.test(value)) return undefined;
+  if (value === '' || value.startsWith(REDACTED) || PLACEHOLDER.test(value) || keep.some((k) => k.test(value))) return undefined;
+  if (expands && !SQ.includes(opening) && VARIABLE.test(value)) return undefined;
   return [from, to];
 }
 
@@ -236,17 +424,16 @@ function findSecrets(text: string, rules: readonly SecretRule[]): Finding[] {
   const found: Finding[] = [];
   const lower = text.toLowerCase();
   const maybeTriggered = ANY_TRIGGER.test(lower);
-  rules.forEach(({ kind, pattern, keep, triggers }, order) => {
+  rules.forEach(({ pattern, read, triggers }, order) => {
     if (triggers.length > 0 && (!maybeTriggered || !triggers.some((word) => lower.includes(word)))) return;
     const matcher = new RegExp(pattern);
     for (let match = matcher.exec(text); match !== null; match = matcher.exec(text)) {
-      const bounds = match.indices?.groups?.['secret'];
-      if (!bounds) continue;
-      const end = valueEnd(text, bounds[0], bounds[1]);
+      const candidate = read(match, text);
+      if (!candidate) continue;
       // Resuming after the value keeps each rule's scan linear.
-      matcher.lastIndex = Math.max(matcher.lastIndex, end);
-      const span = secretSpan(text, bounds[0], end, keep);
-      if (span) found.push({ start: span[0], end: span[1], kind, order });
+      matcher.lastIndex = Math.max(matcher.lastIndex, candidate.end);
+      const span = secretSpan(text, candidate);
+      if (span) found.push({ start: span[0], end: span[1], kind: candidate.kind, order });
     }
   });
   return found.sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { defaultKnowledge } from '../../src/knowledge';
 import { REDACTED, SecretKind, redactSecrets, redactSecretsWithoutShortcut } from '../../src/knowledge/redactSecrets';
+import { fillTemplate, fixturePath, readJsonl } from '../helpers/fixtures';
 
 /** A JWT shaped like the ones Entra ID issues; the signature is filler. */
 function jwt(claims: Record<string, unknown>): string {
@@ -295,6 +297,53 @@ const secretPastes: SecretPaste[] = [
     keeps: ['PRIVATE KEY-----\n[REDACTED]\n-----END'],
   },
   {
+    name: 'a Korean variable name',
+    paste: "$비밀번호 = '겨울2024!'\n$cred = New-Object System.Management.Automation.PSCredential('관리자@contoso.kr', (ConvertTo-SecureString $비밀번호 -AsPlainText -Force))",
+    secrets: ['겨울2024!'],
+    kinds: ['password'],
+    keeps: ["$비밀번호 = '[REDACTED]'", '관리자@contoso.kr'],
+  },
+  {
+    name: 'Korean and German JSON properties',
+    paste: '{ "사용자": "관리자@contoso.kr", "암호": "Bom#2025", "Kennwort": "Fruehling!24" }',
+    secrets: ['Bom#2025', 'Fruehling!24'],
+    kinds: ['password'],
+    keeps: ['"사용자": "관리자@contoso.kr"', '"암호": "[REDACTED]"', '"Kennwort": "[REDACTED]"'],
+  },
+  {
+    name: 'the keyword inside longer JSON, parameter and environment names',
+    paste: '{ "adminPasswordValue": "Jv7-longer-name" }\n$env:AZURE_CLIENT_SECRET = \'env-Secret-31\'\nNew-AzADSpCredential -ObjectId $sp.Id -CustomKeyIdentifier x -PasswordPlain Ab12-plain',
+    secrets: ['Jv7-longer-name', 'env-Secret-31', 'Ab12-plain'],
+    kinds: ['password', 'clientSecret'],
+  },
+  {
+    name: 'a quoted name in a .reg file',
+    paste: '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon]\n"DefaultUserName"="svc-sfb"\n"DefaultPassword"="Autologon1!"',
+    secrets: ['Autologon1!'],
+    kinds: ['password'],
+    keeps: ['"DefaultUserName"="svc-sfb"', '"DefaultPassword"="[REDACTED]"'],
+  },
+  {
+    name: 'a connection string given as -ConnectionString',
+    paste: 'Invoke-Sqlcmd -ConnectionString "Server=sql01;Database=LyncCdr;User ID=sa;Password=Sql2019!" -Query "SELECT 1"',
+    secrets: ['Sql2019!'],
+    kinds: ['connectionString'],
+    keeps: ['-ConnectionString "[REDACTED]" -Query "SELECT 1"'],
+  },
+  {
+    name: 'API keys in a header hashtable and a parameter',
+    paste: "$headers = @{ 'Ocp-Apim-Subscription-Key' = 'a1b2c3d4e5f60718293a4b5c6d7e8f90' }\nInvoke-Tool -ApiKey k-123-456-789",
+    secrets: ['a1b2c3d4e5f60718293a4b5c6d7e8f90', 'k-123-456-789'],
+    kinds: ['apiKey'],
+    keeps: ["'Ocp-Apim-Subscription-Key' = '[REDACTED]'", '-ApiKey [REDACTED]'],
+  },
+  {
+    name: 'a SAS token given as -SasToken',
+    paste: "New-AzStorageContext -StorageAccountName sa1 -SasToken 'sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01&sig=Zm9vU2ln'",
+    secrets: ['Zm9vU2ln', 'sv=2022-11-02'],
+    kinds: ['sasSignature'],
+  },
+  {
     name: 'several secrets, kinds distinct and in order',
     paste: `$password = 'first-Pass1'\n$headers = @{ Authorization = "Bearer ${graphToken}" }\n$pwd = 'second-Pass2'`,
     secrets: ['first-Pass1', graphToken, 'second-Pass2'],
@@ -318,6 +367,27 @@ const reviewForms: ReviewForm[] = [
     secrets: ['Winter2024'],
     kinds: ['password'],
     keeps: ["ConvertTo-SecureString '[REDACTED]' -AsPlainText -Force"],
+  },
+  {
+    name: 'the keyword inside a longer variable name',
+    line: '$Password2 = "Spring#2024"',
+    secrets: ['Spring#2024'],
+    kinds: ['password'],
+    keeps: ['$Password2 = "[REDACTED]"'],
+  },
+  {
+    name: 'a quoted hashtable key for splatting',
+    line: "$p = @{ 'UserName' = 'admin@contoso.com'; 'Password' = 'Winter2024!' }",
+    secrets: ['Winter2024!'],
+    kinds: ['password'],
+    keeps: ["@{ 'UserName' = 'admin@contoso.com'; 'Password' = '[REDACTED]' }"],
+  },
+  {
+    name: '-StorageAccountKey beside -StorageAccountName',
+    line: `New-AzStorageContext -StorageAccountName sa1 -StorageAccountKey '${storageKey}'`,
+    secrets: [storageKey],
+    kinds: ['storageAccountKey'],
+    keeps: ["-StorageAccountName sa1 -StorageAccountKey '[REDACTED]'"],
   },
 ];
 
@@ -372,6 +442,30 @@ const harmlessPastes: Array<[string, string]> = [
   ['an execution policy error', 'File C:\\Scripts\\Connect-SfB.ps1 cannot be loaded because running scripts is disabled on this system. Set-ExecutionPolicy -ExecutionPolicy Bypass -Scope Process'],
   ['the current directory', 'PWD=/home/admin'],
   ['a double-quoted variable given to ConvertTo-SecureString', '$sec = ConvertTo-SecureString "$plain" -AsPlainText -Force'],
+  ['Get-Credential', '$cred = Get-Credential -UserName admin@contoso.onmicrosoft.com -Message "Password is required for managed user"'],
+  ['a managed-user error code', '{"error":"invalid_grant","error_description":"AADSTS50126: Error validating credentials due to invalid username or password.","suberror":"password_required_for_managed_user"}'],
+  [
+    'an AADSTS error with its ids',
+    'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.\nTrace ID: 0f3c1a2b-9d8e-4f7a-8b6c-5d4e3f2a1b0c\nCorrelation ID: 7e6d5c4b-3a29-4817-a6b5-c4d3e2f1a0b9\nTimestamp: 2024-05-01 10:11:12Z',
+  ],
+  ['an access token time window', 'Connect-MicrosoftTeams : The provided tokens must have less than 5400 seconds difference in their expiry times.'],
+  ['-AccessTokens without a value', 'Connect-MicrosoftTeams -AccessTokens'],
+  [
+    'a certificate thumbprint',
+    'Connect-MicrosoftTeams -CertificateThumbprint A937EEF7DA9343D62922DFE51F8F06478B4D90A7 -ApplicationId 6f1c8a3e-1d2b-4c5d-9e8f-0a1b2c3d4e5f -TenantId contoso.onmicrosoft.com',
+  ],
+  ["a certificate binding error", "Connect-MicrosoftTeams : Cannot bind parameter 'Certificate'. Cannot convert the \"C:\\certs\\app.pfx\" value of type \"System.String\" to type \"System.Security.Cryptography.X509Certificates.X509Certificate2\"."],
+  [
+    'key parameters of a self-signed certificate',
+    'New-SelfSignedCertificate -Subject "CN=TeamsApp" -CertStoreLocation Cert:\\CurrentUser\\My -KeyExportPolicy Exportable -KeySpec Signature -KeyLength 2048 -KeyAlgorithm RSA -HashAlgorithm SHA256',
+  ],
+  ['names of secrets, not secrets', "$KeyVaultName = 'kv-teams-prod'\n$secretName = 'TeamsBotSecret'\nGet-AzKeyVaultSecret -VaultName $KeyVaultName -Name $secretName -AsPlainText"],
+  ['a registry key path', "$regKey = 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon'\n$key = 'HKLM:\\SOFTWARE\\Policies'"],
+  ['the name of a shared access key', 'Endpoint=sb://contoso-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey'],
+  ['an appSettings entry without a secret', '<add key="ida:Tenant" value="contoso.onmicrosoft.com" />'],
+  ['a password policy property', '{ "passwordPolicies": "DisablePasswordExpiration", "passwordProfile": { "forceChangePasswordNextSignIn": true } }'],
+  ['a token type', 'https://contoso.com/callback#token_type=Bearer&expires_in=3599'],
+  ['a user name given as -Credential in a variable', "$cred = 'CONTOSO\\svc-lync'\nConnect-MsolService -Credential $cred"],
 ];
 
 describe('redactSecrets', () => {
@@ -394,6 +488,14 @@ describe('redactSecrets', () => {
     for (const [name, paste] of harmlessPastes) {
       it(name, () => assert.deepEqual(redactSecrets(paste), { text: paste, kinds: [] }));
     }
+    it('every labelled paste and every known error text', () => {
+      const modes = defaultKnowledge().modes;
+      const texts = [
+        ...readJsonl(fixturePath('pastes.jsonl')).map(({ text }) => text),
+        ...modes.flatMap((m) => [m.errorText, m.errorTextKo, ...m.signatures.map(({ text }) => fillTemplate(text))]),
+      ];
+      for (const text of texts) assert.deepEqual(redactSecrets(text), { text, kinds: [] }, text);
+    });
   });
 
   it('finds nothing more the second time', () => {
