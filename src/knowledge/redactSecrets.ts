@@ -316,12 +316,13 @@ const RULES: readonly SecretRule[] = [
       `(?<secret>[${SQ}][^${SQ}\\r\\n]{1,1024}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{1,1024}[${DQ}])[ \\t]{0,16}\\|[ \\t]{0,16}ConvertTo-SecureString`,
     ),
   ),
+  // The password is the second argument of both constructors; a NetworkCredential may have a third, the domain.
   when(
-    ['pscredential'],
+    ['credential'],
     rule(
       'password',
-      '(?<![\\w-])PSCredential\\]?(?:::new)?[ \\t]{0,16}(?:-ArgumentList[ \\t]{1,16})?\\(?[ \\t]{0,16}' +
-        `(?:[${SQ}][^${SQ}\\r\\n]{0,256}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{0,256}[${DQ}]|\\$[\\w:]{1,64})[ \\t]{0,16},[ \\t]{0,16}(?<secret>${PS_QUOTED})`,
+      '(?<![\\w-])(?:PS|Network)Credential\\]?(?:::new)?[ \\t]{0,16}(?:-ArgumentList(?::|[ \\t]{1,16}))?[ \\t]{0,16}@?\\(?[ \\t]{0,16}' +
+        `(?:[${SQ}][^${SQ}\\r\\n]{0,256}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{0,256}[${DQ}]|\\$[\\w:.]{1,64}|[\\w.]{1,64})[ \\t]{0,16},[ \\t]{0,16}(?<secret>${PS_QUOTED})`,
     ),
   ),
   // PowerShell echoes a plain string given where a SecureString is expected.

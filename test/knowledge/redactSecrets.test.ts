@@ -297,6 +297,14 @@ const secretPastes: SecretPaste[] = [
     keeps: ['PRIVATE KEY-----\n[REDACTED]\n-----END'],
   },
   {
+    name: 'NetworkCredential with a domain, by New-Object -ArgumentList and in C#',
+    paste:
+      "$nc = New-Object System.Net.NetworkCredential -ArgumentList 'svc-sfb', 'Cr3dential!', 'CONTOSO'\nvar nc = new NetworkCredential(userName, \"CSharp#Pw1\", \"CONTOSO\");",
+    secrets: ['Cr3dential!', 'CSharp#Pw1'],
+    kinds: ['password'],
+    keeps: ["-ArgumentList 'svc-sfb', '[REDACTED]', 'CONTOSO'", 'new NetworkCredential(userName, "[REDACTED]", "CONTOSO")'],
+  },
+  {
     name: 'a Korean variable name',
     paste: "$비밀번호 = '겨울2024!'\n$cred = New-Object System.Management.Automation.PSCredential('관리자@contoso.kr', (ConvertTo-SecureString $비밀번호 -AsPlainText -Force))",
     secrets: ['겨울2024!'],
@@ -389,6 +397,13 @@ const reviewForms: ReviewForm[] = [
     kinds: ['storageAccountKey'],
     keeps: ["-StorageAccountName sa1 -StorageAccountKey '[REDACTED]'"],
   },
+  {
+    name: '[System.Net.NetworkCredential]::new',
+    line: "[System.Net.NetworkCredential]::new('admin', 'Winter2024!')",
+    secrets: ['Winter2024!'],
+    kinds: ['password'],
+    keeps: ["NetworkCredential]::new('admin', '[REDACTED]')"],
+  },
 ];
 
 const contexts: Array<[string, (line: string) => string]> = [
@@ -465,6 +480,7 @@ const harmlessPastes: Array<[string, string]> = [
   ['an appSettings entry without a secret', '<add key="ida:Tenant" value="contoso.onmicrosoft.com" />'],
   ['a password policy property', '{ "passwordPolicies": "DisablePasswordExpiration", "passwordProfile": { "forceChangePasswordNextSignIn": true } }'],
   ['a token type', 'https://contoso.com/callback#token_type=Bearer&expires_in=3599'],
+  ['a NetworkCredential from a PSCredential', '$plain = $cred.GetNetworkCredential().Password\n$nc = [System.Net.NetworkCredential]::new($user, $securePw)'],
   ['a user name given as -Credential in a variable', "$cred = 'CONTOSO\\svc-lync'\nConnect-MsolService -Credential $cred"],
 ];
 
