@@ -87,6 +87,7 @@ const redactionAdversarial: Array<[string, string]> = [
   ['100 KB of "Password=x "', 'Password=x '.repeat(9400).slice(0, 100 * 1024)],
   ['100 KB of "&amp;quot;"', '&amp;quot;'.repeat(10 * 1024)],
   ['100 KB of a JWT header', 'eyJ' + 'a'.repeat(100 * 1024 - 3)],
+  ['100 KB of SecureString error openings', 'Cannot convert the "'.repeat(5 * 1024) + 'System.Security.SecureString'],
 ];
 const worstRedaction = Math.max(...redactionAdversarial.map(([name, text]) => measure(`redact ${name}`, [text], 200, redact).p99));
 const redactionTargets = [

@@ -292,6 +292,56 @@ const KEY_VALUE = `=(?<=(?<![${NAME_CHARS}$.\\-])[${SQ}${DQ}]?(?<name>[${NAME_CH
 /** A map's own "key" property or attribute names the entry, it is not a key. */
 const MAP_KEY = /^keys?$/i;
 
+/**
+ * PowerShell before 7.4 quotes the plain string it could not convert to a SecureString, in the language of
+ * Windows (wordings from console output in each language). A console wraps long lines, even mid-word, so a
+ * line break may come between any two characters. In a message, " stands for any quote (« », “ ”), a space
+ * for any whitespace, {value} for the secret and {name} for an argument's or method's name.
+ */
+const SECURE_STRING_ERRORS: ReadonlyArray<{ readonly lang: string; readonly message: string }> = [
+  { lang: 'en', message: 'Cannot convert the "{value}" value of type "System.String" to type "System.Security.SecureString"' },
+  { lang: 'en', message: 'Cannot convert value "{value}" to type "System.Security.SecureString"' },
+  { lang: 'en', message: 'Cannot convert argument "{name}", with value: "{value}", for "{name}" to type "System.Security.SecureString"' },
+  { lang: 'ko', message: '"System.String" 형식의 "{value}" 값을 "System.Security.SecureString" 형식으로 변환할 수 없습니다' },
+  { lang: 'ko', message: '"System.String" 유형의 "{value}" 값을 "System.Security.SecureString" 유형으로 변환할 수 없습니다' },
+  { lang: 'de', message: 'Der Wert "{value}" vom Typ "System.String" kann nicht in den Typ "System.Security.SecureString" konvertiert werden' },
+  { lang: 'de', message: 'Der Wert "{value}" kann nicht in den Typ "System.Security.SecureString" konvertiert werden' },
+  { lang: 'fr', message: 'Impossible de convertir la valeur "{value}" du type "System.String" en type "System.Security.SecureString"' },
+  { lang: 'ja', message: '型 "System.String" の "{value}" 値を型 "System.Security.SecureString" に変換できません' },
+  { lang: 'ja', message: '値 "{value}" を型 "System.Security.SecureString" に変換できません' },
+  { lang: 'es', message: 'No se puede convertir el valor "{value}" de tipo "System.String" al tipo "System.Security.SecureString"' },
+  { lang: 'es', message: 'No se puede convertir el valor "{value}" al tipo "System.Security.SecureString"' },
+  { lang: 'zh', message: '无法将"System.String"类型的"{value}"值转换为"System.Security.SecureString"类型' },
+  { lang: 'zh', message: '无法将值"{value}"转换为类型"System.Security.SecureString"' },
+];
+
+const MESSAGE_QUOTES = `"\u201C\u201D\u201E\u00AB\u00BB`;
+
+/** Every wording in one case-sensitive pattern, in which each wording's one capture group is the value. */
+function secureStringError(): Omit<SecretRule, 'triggers'> {
+  return {
+    pattern: new RegExp(SECURE_STRING_ERRORS.map(({ message }) => `(?:${messagePattern(message)})`).join('|'), 'dg'),
+    read: (match, text) => {
+      const bounds = match.indices?.find((group, i) => i > 0 && group !== undefined);
+      if (!bounds) return undefined;
+      return { start: bounds[0], end: valueEnd(text, bounds[0], bounds[1]), kind: 'password', keep: [], expands: false };
+    },
+  };
+}
+
+function messagePattern(message: string): string {
+  return message
+    .split(/(\{value\}|\{name\}|"| )/)
+    .map((part) => {
+      if (part === '{value}') return `([^${MESSAGE_QUOTES}]{1,1024})`;
+      if (part === '{name}') return `[^${MESSAGE_QUOTES}\\r\\n]{1,128}`;
+      if (part === '"') return `[ \\u00A0\\u202F]?[${MESSAGE_QUOTES}][ \\u00A0\\u202F]?`;
+      if (part === ' ') return '\\s{1,4}';
+      return [...part].map((char) => char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(?:\\r?\\n)?');
+    })
+    .join('');
+}
+
 /** On overlap the earlier-starting, then longer, then earlier-listed rule names the kind. */
 const RULES: readonly SecretRule[] = [
   when(
@@ -325,15 +375,8 @@ const RULES: readonly SecretRule[] = [
         `(?:[${SQ}][^${SQ}\\r\\n]{0,256}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{0,256}[${DQ}]|\\$[\\w:.]{1,64}|[\\w.]{1,64})[ \\t]{0,16},[ \\t]{0,16}(?<secret>${PS_QUOTED})`,
     ),
   ),
-  // PowerShell echoes a plain string given where a SecureString is expected.
-  when(
-    ['securestring'],
-    rule(
-      'password',
-      '(?<!\\w)Cannot convert (?:the |value )"(?<secret>[^"\\r\\n]{1,1024})"(?: value of type "System\\.String")? to type "System\\.Security\\.SecureString"',
-      { expands: false },
-    ),
-  ),
+  // One line break within System.Security.SecureString leaves one of the two trigger words whole.
+  when(['securestring', 'security.'], secureStringError()),
   // The bot's own app password, in .env files, appsettings.json and $env: assignments.
   when(
     ['microsoftapppassword', 'microsoft_app_password', 'bot_password'],

@@ -304,6 +304,33 @@ const secretPastes: SecretPaste[] = [
     kinds: ['password'],
     keeps: ["-ArgumentList 'svc-sfb', '[REDACTED]', 'CONTOSO'", 'new NetworkCredential(userName, "[REDACTED]", "CONTOSO")'],
   },
+  ...(
+    [
+      ['en, Cannot convert value', 'Set-Thing : Cannot process argument transformation on parameter \'Password\'. Cannot convert value "Plain-Val-1" to type "System.Security.SecureString". Error: "Invalid cast."'],
+      [
+        'en, a method argument, wrapped by the console mid-word',
+        'Exception calling "SetPassword": Cannot convert argument "password", with value: "Dsc-Pass-7", for "SetPassword" to type "System.Security.Sec\nureString": "Cannot convert the "Dsc-Pass-7" value of type "System.String" to type "System.Security.SecureString"."',
+      ],
+      ['ko, newer wording', 'Connect-Thing : \'Password\' 매개 변수를 바인딩할 수 없습니다. "System.String" 유형의 "Plain-Val-1" 값을 "System.Security.SecureString" 유형으로 변환할 수 없습니다.'],
+      ['de, wrapped', 'New-LocalUser : Der Parameter "Password" kann nicht gebunden werden. Der Wert "Plain-Val-1" vom Typ "System.String" kann nicht in den Typ\n"System.Security.SecureString" konvertiert werden.'],
+      ['de, without the source type', 'Der Wert "Plain-Val-1" kann nicht in den Typ "System.Security.SecureString" konvertiert werden.'],
+      ['fr, with « »', 'New-LocalUser : Impossible de lier le paramètre « Password ». Impossible de convertir la valeur « Plain-Val-1 » du type « System.String » en type « System.Security.SecureString ».'],
+      ['ja', 'New-LocalUser : パラメーター \'Password\' をバインドできません。型 "System.String" の "Plain-Val-1" 値を型 "System.Security.SecureString" に変換できません。'],
+      ['ja, without the source type', '値 "Plain-Val-1" を型 "System.Security.SecureString" に変換できません。'],
+      ['es', 'New-LocalUser : No se puede enlazar el parámetro \'Password\'. No se puede convertir el valor "Plain-Val-1" de tipo "System.String" al tipo "System.Security.SecureString".'],
+      ['es, without the source type', 'No se puede convertir el valor "Plain-Val-1" al tipo "System.Security.SecureString".'],
+      ['zh', 'New-LocalUser : 无法绑定参数“Password”。无法将“System.String”类型的“Plain-Val-1”值转换为“System.Security.SecureString”类型。'],
+      ['zh, without the source type', '无法将值“Plain-Val-1”转换为类型“System.Security.SecureString”。'],
+    ] as const
+  ).map(
+    ([how, paste]): SecretPaste => ({
+      name: `the SecureString conversion error, ${how}`,
+      paste,
+      secrets: ['Plain-Val-1', 'Dsc-Pass-7'],
+      kinds: ['password'],
+      keeps: ['System.Security.'],
+    }),
+  ),
   {
     name: 'a Korean variable name',
     paste: "$비밀번호 = '겨울2024!'\n$cred = New-Object System.Management.Automation.PSCredential('관리자@contoso.kr', (ConvertTo-SecureString $비밀번호 -AsPlainText -Force))",
@@ -403,6 +430,13 @@ const reviewForms: ReviewForm[] = [
     secrets: ['Winter2024!'],
     kinds: ['password'],
     keeps: ["NetworkCredential]::new('admin', '[REDACTED]')"],
+  },
+  {
+    name: 'the Korean SecureString binding error, which quotes the value',
+    line: 'New-LocalUser : \'Password\' 매개 변수를 바인딩할 수 없습니다. "System.String" 형식의 "Spring#2024" 값을 "System.Security.SecureString" 형식으로 변환할 수 없습니다.',
+    secrets: ['Spring#2024'],
+    kinds: ['password'],
+    keeps: ['"System.String" 형식의 "[REDACTED]" 값을 "System.Security.SecureString" 형식으로 변환할 수 없습니다.'],
   },
 ];
 
@@ -529,6 +563,10 @@ describe('redactSecrets', () => {
       ['quotes only', "'".repeat(100_000), { text: "'".repeat(100_000), kinds: [] }],
       ['a URL that never reaches its host', 'https://a:' + 'b:'.repeat(50_000), { text: 'https://a:' + 'b:'.repeat(50_000), kinds: [] }],
       ['Bearer without a token, repeated', 'Bearer '.repeat(15_000), { text: 'Bearer '.repeat(15_000), kinds: [] }],
+      ...(['Cannot convert the "', '"System.String" 형식의 "', 'S\n'].map((head) => {
+        const text = head.repeat(100_000 / head.length) + ' to type "System.Security.SecureString"';
+        return [`SecureString error openings without an end: ${JSON.stringify(head)}`, text, { text, kinds: [] }] as [string, string, { text: string; kinds: SecretKind[] }];
+      })),
       [
         'a private key of dashes',
         '-----BEGIN PRIVATE KEY-----' + '-'.repeat(100_000),
