@@ -342,6 +342,23 @@ function messagePattern(message: string): string {
     .join('');
 }
 
+const APPLICATION_ID_AS_USER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:/i;
+
+/** Authorization: Basic, which is user:password in base64; with an application id as the user, a client secret. */
+function basicCredentials(): Omit<SecretRule, 'triggers'> {
+  const header = `(?<![\\w-])(?:Proxy-)?Authorization[${SQ}${DQ}]?[ \\t]{0,8}[:=][ \\t]{0,8}[${SQ}${DQ}]?[ \\t]{0,8}`;
+  return {
+    pattern: new RegExp(`${header}Basic[ \\t]{1,8}(?<secret>[a-z0-9+/]{4,${MAX}}={0,2})(?![\\w+/=])`, 'dgi'),
+    read: (match) => {
+      const bounds = match.indices?.groups?.['secret'];
+      const encoded = match.groups?.['secret'];
+      if (!bounds || encoded === undefined) return undefined;
+      const user = Buffer.from(encoded, 'base64').toString('utf8');
+      return { start: bounds[0], end: bounds[1], kind: APPLICATION_ID_AS_USER.test(user) ? 'clientSecret' : 'password', keep: [], expands: false };
+    },
+  };
+}
+
 /** On overlap the earlier-starting, then longer, then earlier-listed rule names the kind. */
 const RULES: readonly SecretRule[] = [
   when(
@@ -385,6 +402,7 @@ const RULES: readonly SecretRule[] = [
       `(?<!\\w)(?:MicrosoftAppPassword|MICROSOFT_APP_PASSWORD|(?:SECRET_)?BOT_PASSWORD)[${SQ}${DQ}]?[ \\t]{0,8}[=:][ \\t]{0,8}${KV_VALUE}`,
     ),
   ),
+  when(['basic'], basicCredentials()),
   // A token68 followed by '=' and a quote is an auth-param (Bearer authorization_uri="..."), not a token.
   when(['bearer'], rule('accessToken', '(?<![\\w-])Bearer[ \\t]{1,16}(?<secret>[\\w.~+/-]{16,16384}(?:={1,4}(?![\\w"])|(?![\\w.~+/=-])))')),
   when(['eyj'], rule('accessToken', '(?<![\\w-])(?<secret>eyJ[\\w-]{5,2048}\\.[\\w-]{2,32768}\\.[\\w-]{0,4096})')),

@@ -15,6 +15,8 @@ const teamsToken = jwt({ aud: '48ac35b8-9aa8-4d74-927d-1f4a14a0b239', upn: 'admi
 const entraSecret = ['Xy7', '8Q~', 'aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567'].join('');
 const storageKey = `${'Zm9vYmFyYmF6cXV4'.repeat(5)}QmFzZTY0S2V5+/==`;
 const keyBody = ['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK'];
+const basicUserPassword = Buffer.from('admin:Winter2024!').toString('base64');
+const basicAppSecret = Buffer.from(`6f1c8a3e-1d2b-4c5d-9e8f-0a1b2c3d4e5f:${entraSecret}`).toString('base64');
 const privateKeyBlock = ['-----BEGIN ' + 'RSA PRIVATE KEY-----', ...keyBody, '-----END ' + 'RSA PRIVATE KEY-----'].join('\n');
 
 interface SecretPaste {
@@ -332,6 +334,13 @@ const secretPastes: SecretPaste[] = [
     }),
   ),
   {
+    name: 'Basic credentials of an application in a header hashtable and a curl header',
+    paste: `Invoke-RestMethod -Uri $tokenUrl -Headers @{ 'Authorization' = "Basic ${basicAppSecret}" }\ncurl -H "Proxy-Authorization: basic ${basicUserPassword}" https://proxy.contoso.com`,
+    secrets: [basicAppSecret, basicUserPassword],
+    kinds: ['clientSecret', 'password'],
+    keeps: ['\'Authorization\' = "Basic [REDACTED]"', 'Proxy-Authorization: basic [REDACTED]'],
+  },
+  {
     name: 'a Korean variable name',
     paste: "$비밀번호 = '겨울2024!'\n$cred = New-Object System.Management.Automation.PSCredential('관리자@contoso.kr', (ConvertTo-SecureString $비밀번호 -AsPlainText -Force))",
     secrets: ['겨울2024!'],
@@ -438,6 +447,13 @@ const reviewForms: ReviewForm[] = [
     kinds: ['password'],
     keeps: ['"System.String" 형식의 "[REDACTED]" 값을 "System.Security.SecureString" 형식으로 변환할 수 없습니다.'],
   },
+  {
+    name: 'an Authorization: Basic header',
+    line: `Authorization: Basic ${basicUserPassword}`,
+    secrets: [basicUserPassword],
+    kinds: ['password'],
+    keeps: ['Authorization: Basic [REDACTED]'],
+  },
 ];
 
 const contexts: Array<[string, (line: string) => string]> = [
@@ -515,6 +531,7 @@ const harmlessPastes: Array<[string, string]> = [
   ['a password policy property', '{ "passwordPolicies": "DisablePasswordExpiration", "passwordProfile": { "forceChangePasswordNextSignIn": true } }'],
   ['a token type', 'https://contoso.com/callback#token_type=Bearer&expires_in=3599'],
   ['a NetworkCredential from a PSCredential', '$plain = $cred.GetNetworkCredential().Password\n$nc = [System.Net.NetworkCredential]::new($user, $securePw)'],
+  ['Basic authentication, not credentials', 'WWW-Authenticate: Basic realm="contoso"\n$headers = @{ Authorization = "Basic $encoded" }\nWinRM: Basic authentication is currently disabled in the client configuration.'],
   ['a user name given as -Credential in a variable', "$cred = 'CONTOSO\\svc-lync'\nConnect-MsolService -Credential $cred"],
 ];
 
