@@ -214,28 +214,43 @@ function when(triggers: readonly string[], secretRule: Omit<SecretRule, 'trigger
 interface ValueOptions {
   readonly keep?: RegExp;
   readonly expands?: boolean;
+  /** Whether the pattern goes on after the group `secret`; see secretBounds. */
+  readonly secretInside?: boolean;
+}
+
+/**
+ * Where the group `secret` is. Match indices (the d flag) cost V8 about a microsecond a match, which
+ * adds up in a paste full of name=value pairs, so a pattern that ends with its secret does without them.
+ */
+function secretBounds(match: RegExpExecArray): [number, number] | undefined {
+  const indexed = match.indices?.groups?.['secret'];
+  if (indexed) return indexed;
+  const secret = match.groups?.['secret'];
+  if (secret === undefined) return undefined;
+  const end = match.index + match[0].length;
+  return [end - secret.length, end];
 }
 
 /** A rule whose pattern has a group named `secret`, the value with its quotes. */
-function rule(kind: SecretKind, source: string, { keep, expands = true }: ValueOptions = {}): Omit<SecretRule, 'triggers'> {
+function rule(kind: SecretKind, source: string, { keep, expands = true, secretInside = false }: ValueOptions = {}): Omit<SecretRule, 'triggers'> {
   return {
-    pattern: new RegExp(source, 'dgi'),
+    pattern: new RegExp(source, secretInside ? 'dgi' : 'gi'),
     read: (match, text) => {
-      const bounds = match.indices?.groups?.['secret'];
+      const bounds = secretBounds(match);
       if (!bounds) return undefined;
       return { start: bounds[0], end: valueEnd(text, bounds[0], bounds[1]), kind, keep: keep ? [keep] : [], expands };
     },
   };
 }
 
-/** A rule whose pattern has a group `name` and a group `secret`: the name tells whether the value is a secret, and which. */
+/** A rule whose pattern has a group `name` and ends with a group `secret`: the name tells whether the value is a secret, and which. */
 function named(source: string, { expands = true, skip }: { expands?: boolean; skip?: RegExp } = {}): Omit<SecretRule, 'triggers'> {
   return {
-    pattern: new RegExp(source, 'dgi'),
+    pattern: new RegExp(source, 'gi'),
     read: (match, text) => {
       const name = match.groups?.['name'];
-      const bounds = match.indices?.groups?.['secret'];
       const secret = name === undefined || skip?.test(name) ? undefined : secretNamed(name);
+      const bounds = secret ? secretBounds(match) : undefined;
       if (!secret || !bounds) return undefined;
       return { start: bounds[0], end: valueEnd(text, bounds[0], bounds[1]), kind: secret.kind, keep: keepFor(secret), expands };
     },
@@ -248,24 +263,60 @@ function keepFor(secret: SecretName): readonly RegExp[] {
 
 /** key=value: the pattern ends at the value, which keyValueEnd reads. */
 function keyValue(source: string, skip: RegExp): Omit<SecretRule, 'triggers'> {
+  const stops = new ValueStops();
   return {
-    pattern: new RegExp(source, 'dgi'),
+    pattern: new RegExp(source, 'gi'),
     read: (match, text) => {
       const name = match.groups?.['name'];
-      const secret = name === undefined || skip.test(name) ? undefined : secretNamed(name);
-      if (!secret) return undefined;
+      const gap = match.groups?.['gap'];
+      const secret = name === undefined || gap === undefined || skip.test(name) ? undefined : secretNamed(name);
+      if (!secret || name === undefined || gap === undefined) return undefined;
+      const nameStart = match.index - gap.length - name.length;
       const start = match.index + match[0].length;
-      const end = keyValueEnd(text, start);
+      const end = keyValueEnd(text, start, nameStart, stops);
       return end > start ? { start, end, kind: secret.kind, keep: keepFor(secret), expands: true } : undefined;
     },
   };
 }
 
-const KV_NO_VALUE = new RegExp(`[\\s@(\\[<>;&=,|]`);
-const KV_STOP = new RegExp(`[\\s${SQ}${DQ};&<>]`);
+const KV_NO_VALUE = /[\s@([<>;&=,|]/;
+const KV_STOP = new RegExp(`[${SQ}${DQ};<>\\r\\n]`);
+/** An & ends a value only where another name=value follows, as in a URL query or a form body. */
+const NEXT_PAIR = /[\w.%-]{1,64}=/y;
 
-/** Where a key=value value starting at `start` ends: a quoted or braced one at its closing quote or brace, a bare one before whitespace, ; or &. */
-function keyValueEnd(text: string, start: number): number {
+/**
+ * Where the bare values of one text stop (a quote, ;, < or >, a line break, & before another pair),
+ * found once: the next stop is the same from anywhere before it, and a rule reads a text front to back.
+ */
+class ValueStops {
+  private text: string | undefined;
+  private from = 0;
+  private stop = -1;
+
+  next(text: string, at: number): number {
+    if (text !== this.text || at < this.from || at > this.stop) {
+      this.text = text;
+      this.from = at;
+      this.stop = at;
+      while (this.stop < text.length && !endsValue(text, this.stop)) this.stop += 1;
+    }
+    return this.stop;
+  }
+}
+
+function endsValue(text: string, at: number): boolean {
+  const char = text.charAt(at);
+  if (char !== '&') return KV_STOP.test(char);
+  NEXT_PAIR.lastIndex = at + 1;
+  return NEXT_PAIR.test(text);
+}
+
+/**
+ * Where a key=value value starting at `start` ends: a quoted or braced one at its closing quote or brace;
+ * a bare one in a connection string (a ; before its name or after it) at the ;, spaces included,
+ * elsewhere at the first whitespace.
+ */
+function keyValueEnd(text: string, start: number, nameStart: number, stops: ValueStops): number {
   const first = text.charAt(start);
   const closers = CLOSING_QUOTES[first];
   if (closers !== undefined) {
@@ -274,9 +325,17 @@ function keyValueEnd(text: string, start: number): number {
     return end < text.length && closers.includes(text.charAt(end)) ? end + 1 : end;
   }
   if (first === '' || KV_NO_VALUE.test(first)) return start;
+  const stop = Math.min(stops.next(text, start), start + MAX);
+  if (text.charAt(stop) === ';' || semicolonBefore(text, nameStart)) return stop;
   let end = start + 1;
-  while (end < text.length && end - start < MAX && !KV_STOP.test(text.charAt(end))) end += 1;
+  while (end < stop && !isSpace(text.charAt(end))) end += 1;
   return end;
+}
+
+function semicolonBefore(text: string, at: number): boolean {
+  let before = at - 1;
+  while (before >= 0 && (text.charAt(before) === ' ' || text.charAt(before) === '\t')) before -= 1;
+  return text.charAt(before) === ';';
 }
 
 /** -Name value, -Name:value and --name value. */
@@ -288,7 +347,7 @@ const JSON_PROPERTY = `"(?<name>[^"\\\\\\r\\n]{1,64})"[ \\t]{0,16}:[ \\t]{0,16}$
  * name=value in hashtables (quoted names too), connection strings, .env files, URL queries and form bodies;
  * not $name=value. It starts at the '=', which the engine finds fast, and looks back for the name.
  */
-const KEY_VALUE = `=(?<=(?<![${NAME_CHARS}$.\\-])[${SQ}${DQ}]?(?<name>[${NAME_CHARS}.\\-]{1,64})[${SQ}${DQ}]?[ \\t]{0,8}=)(?![=>~])[ \\t]{0,8}`;
+const KEY_VALUE = `=(?<=(?<![${NAME_CHARS}$.\\-])[${SQ}${DQ}]?(?<name>[${NAME_CHARS}.\\-]{1,64})(?<gap>[${SQ}${DQ}]?[ \\t]{0,8})=)(?![=>~])[ \\t]{0,8}`;
 /** A map's own "key" property or attribute names the entry, it is not a key. */
 const MAP_KEY = /^keys?$/i;
 
@@ -348,9 +407,9 @@ const APPLICATION_ID_AS_USER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 function basicCredentials(): Omit<SecretRule, 'triggers'> {
   const header = `(?<![\\w-])(?:Proxy-)?Authorization[${SQ}${DQ}]?[ \\t]{0,8}[:=][ \\t]{0,8}[${SQ}${DQ}]?[ \\t]{0,8}`;
   return {
-    pattern: new RegExp(`${header}Basic[ \\t]{1,8}(?<secret>[a-z0-9+/]{4,${MAX}}={0,2})(?![\\w+/=])`, 'dgi'),
+    pattern: new RegExp(`${header}Basic[ \\t]{1,8}(?<secret>[a-z0-9+/]{4,${MAX}}={0,2})(?![\\w+/=])`, 'gi'),
     read: (match) => {
-      const bounds = match.indices?.groups?.['secret'];
+      const bounds = secretBounds(match);
       const encoded = match.groups?.['secret'];
       if (!bounds || encoded === undefined) return undefined;
       const user = Buffer.from(encoded, 'base64').toString('utf8');
@@ -366,6 +425,7 @@ const RULES: readonly SecretRule[] = [
     rule(
       'privateKey',
       '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY-----(?<secret>(?:[^-]|-(?!----)){0,16384})(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY-----)?',
+      { secretInside: true },
     ),
   ),
   when(
@@ -381,6 +441,7 @@ const RULES: readonly SecretRule[] = [
     rule(
       'password',
       `(?<secret>[${SQ}][^${SQ}\\r\\n]{1,1024}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{1,1024}[${DQ}])[ \\t]{0,16}\\|[ \\t]{0,16}ConvertTo-SecureString`,
+      { secretInside: true },
     ),
   ),
   // The password is the second argument of both constructors; a NetworkCredential may have a third, the domain.
@@ -411,7 +472,10 @@ const RULES: readonly SecretRule[] = [
   when(NAME_TRIGGERS, named(JSON_PROPERTY, { expands: false, skip: MAP_KEY })),
   when(NAME_TRIGGERS, keyValue(KEY_VALUE, MAP_KEY)),
   when(['sig='], rule('sasSignature', '(?<![\\w-])sig=(?<secret>[^&\\s\'"#;<>]{1,1024})')),
-  when(['://'], rule('password', `(?<![\\w+.-])[a-z][\\w+.-]{1,16}://[^\\s/?#@:'"<>]{1,256}:(?<secret>[^\\s/?#@'"<>]{1,256})@`)),
+  when(
+    ['://'],
+    rule('password', `(?<![\\w+.-])[a-z][\\w+.-]{1,16}://[^\\s/?#@:'"<>]{1,256}:(?<secret>[^\\s/?#@'"<>]{1,256})@`, { secretInside: true }),
+  ),
   when(
     ['net'],
     rule(

@@ -341,6 +341,20 @@ const secretPastes: SecretPaste[] = [
     keeps: ['\'Authorization\' = "Basic [REDACTED]"', 'Proxy-Authorization: basic [REDACTED]'],
   },
   {
+    name: 'a connection string password with spaces at the end of a quoted string, and a Korean key',
+    paste: '$cs = "Server=sql1;Database=LyncCdr;User ID=sa;Password=correct horse battery"\n$kr = "서버=sql2;사용자=sa;암호=겨울 바다 2024;"',
+    secrets: ['horse battery', '바다 2024'],
+    kinds: ['password'],
+    keeps: ['User ID=sa;Password=[REDACTED]"', '사용자=sa;암호=[REDACTED];'],
+  },
+  {
+    name: 'a form body password with an & that starts no other field',
+    paste: 'Invoke-RestMethod -Method Post -Body "username=admin@contoso.com&password=Salt&Pepper9&client_id=6f1c8a3e"',
+    secrets: ['Salt&Pepper9', 'Pepper9'],
+    kinds: ['password'],
+    keeps: ['username=admin@contoso.com&password=[REDACTED]&client_id=6f1c8a3e'],
+  },
+  {
     name: 'a Korean variable name',
     paste: "$비밀번호 = '겨울2024!'\n$cred = New-Object System.Management.Automation.PSCredential('관리자@contoso.kr', (ConvertTo-SecureString $비밀번호 -AsPlainText -Force))",
     secrets: ['겨울2024!'],
@@ -454,6 +468,13 @@ const reviewForms: ReviewForm[] = [
     kinds: ['password'],
     keeps: ['Authorization: Basic [REDACTED]'],
   },
+  {
+    name: 'a connection string password with spaces, up to the ;',
+    line: 'Server=sql1;User ID=sa;Password=correct horse battery;',
+    secrets: ['correct horse battery', 'horse battery'],
+    kinds: ['password'],
+    keeps: ['Server=sql1;User ID=sa;Password=[REDACTED];'],
+  },
 ];
 
 const contexts: Array<[string, (line: string) => string]> = [
@@ -532,6 +553,7 @@ const harmlessPastes: Array<[string, string]> = [
   ['a token type', 'https://contoso.com/callback#token_type=Bearer&expires_in=3599'],
   ['a NetworkCredential from a PSCredential', '$plain = $cred.GetNetworkCredential().Password\n$nc = [System.Net.NetworkCredential]::new($user, $securePw)'],
   ['Basic authentication, not credentials', 'WWW-Authenticate: Basic realm="contoso"\n$headers = @{ Authorization = "Basic $encoded" }\nWinRM: Basic authentication is currently disabled in the client configuration.'],
+  ['a prose sentence about a password setting', 'After I set PasswordNeverExpires = $true the error below went away; then it came back.'],
   ['a user name given as -Credential in a variable', "$cred = 'CONTOSO\\svc-lync'\nConnect-MsolService -Credential $cred"],
 ];
 
