@@ -33,8 +33,11 @@ const BT = '`';
 const PS_QUOTED =
   `[${SQ}](?:[^${SQ}\\r\\n]|[${SQ}]{2}){0,${MAX}}[${SQ}]?` +
   `|[${DQ}](?:[^${DQ}${BT}\\r\\n]|${BT}[^\\r\\n]|[${DQ}]{2}){0,${MAX}}[${DQ}]?`;
-/** A bare PowerShell argument; variables, subexpressions, splats, casts and parameters are not literals. */
-const PS_BARE = `[^\\s${SQ}${DQ}${BT}$@(){}\\[\\]<>;:,|=#-][^\\s${SQ}${DQ}${BT};,|(){}]{0,${MAX}}`;
+/**
+ * A bare PowerShell argument; variables, subexpressions, splats, casts, parameters and the call
+ * operator & (which also starts an HTML entity) are not literals.
+ */
+const PS_BARE = `[^\\s${SQ}${DQ}${BT}$@&(){}\\[\\]<>;:,|=#-][^\\s${SQ}${DQ}${BT};,|(){}]{0,${MAX}}`;
 const PS_VALUE = `(?<secret>${PS_QUOTED}|${PS_BARE})`;
 const PARAM_SEPARATOR = '(?::[ \\t]{0,16}|[ \\t]{1,16})';
 
@@ -348,6 +351,8 @@ const JSON_PROPERTY = `"(?<name>[^"\\\\\\r\\n]{1,64})"[ \\t]{0,16}:[ \\t]{0,16}$
  * not $name=value. It starts at the '=', which the engine finds fast, and looks back for the name.
  */
 const KEY_VALUE = `=(?<=(?<![${NAME_CHARS}$.\\-])[${SQ}${DQ}]?(?<name>[${NAME_CHARS}.\\-]{1,64})(?<gap>[${SQ}${DQ}]?[ \\t]{0,8})=)(?![=>~])[ \\t]{0,8}`;
+/** <add key="ClientSecret" value="..." /> in the appSettings of a web.config or app.config. */
+const APP_SETTING = `(?<![\\w-])key[ \\t]{0,8}=[ \\t]{0,8}["'](?<name>[^"'<>\\r\\n]{1,128})["'][ \\t\\r\\n]{1,16}value[ \\t]{0,8}=[ \\t]{0,8}(?<secret>"[^"\\r\\n]{0,${MAX}}"?|'[^'\\r\\n]{0,${MAX}}'?)`;
 /** A map's own "key" property or attribute names the entry, it is not a key. */
 const MAP_KEY = /^keys?$/i;
 
@@ -471,6 +476,7 @@ const RULES: readonly SecretRule[] = [
   when(NAME_TRIGGERS, named(VARIABLE_ASSIGNMENT)),
   when(NAME_TRIGGERS, named(JSON_PROPERTY, { expands: false, skip: MAP_KEY })),
   when(NAME_TRIGGERS, keyValue(KEY_VALUE, MAP_KEY)),
+  when(NAME_TRIGGERS, named(APP_SETTING, { expands: false })),
   when(['sig='], rule('sasSignature', '(?<![\\w-])sig=(?<secret>[^&\\s\'"#;<>]{1,1024})')),
   when(
     ['://'],
@@ -562,7 +568,11 @@ function findSecrets(text: string, rules: readonly SecretRule[]): Finding[] {
       if (span) found.push({ start: span[0], end: span[1], kind: candidate.kind, order });
     }
   });
-  return found.sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
+  return found;
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.start - b.start || b.end - a.end || a.order - b.order;
 }
 
 function mergeOverlaps(sorted: readonly Finding[]): Finding[] {
@@ -578,6 +588,7 @@ function mergeOverlaps(sorted: readonly Finding[]): Finding[] {
 /**
  * Replaces every password, secret, token and key in a paste with [REDACTED], keeping the
  * parameter names, quotes and separators around it so the error still reads and still matches.
+ * A paste with HTML entities is also read decoded, once and twice, as Teams delivers it.
  * Pure, total and linear in the length of the text; redacting twice changes nothing more.
  */
 export function redactSecrets(text: string): { text: string; kinds: SecretKind[] } {
@@ -593,7 +604,7 @@ export function redactSecretsWithoutShortcut(text: string): { text: string; kind
 }
 
 function redactWith(text: string, rules: readonly SecretRule[]): { text: string; kinds: SecretKind[] } {
-  const secrets = mergeOverlaps(findSecrets(text, rules));
+  const secrets = mergeOverlaps(htmlViews(text).flatMap((view) => findSecrets(view.text, rules).map((finding) => inPaste(finding, view))).sort(byPosition));
   let redacted = '';
   let copied = 0;
   for (const { start, end } of secrets) {
@@ -602,4 +613,68 @@ function redactWith(text: string, rules: readonly SecretRule[]): { text: string;
   }
   redacted += text.slice(copied);
   return { text: redacted, kinds: [...new Set(secrets.map(({ kind }) => kind))] };
+}
+
+/** The paste with its HTML entities decoded, and where each of its characters (and its end) came from in the paste. */
+interface View {
+  readonly text: string;
+  readonly origin?: Int32Array;
+}
+
+const ENTITY = /&(?:#x([0-9a-f]{1,6})|#([0-9]{1,7})|([a-z]{2,8}));/gi;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  ldquo: '\u201C',
+  rdquo: '\u201D',
+};
+/** Teams escapes what it delivers as HTML, and a paste of escaped text comes escaped twice. */
+const ESCAPE_LEVELS = 2;
+
+/** The paste, then the paste decoded once and twice, as far as it has entities. */
+function htmlViews(text: string): View[] {
+  const views: View[] = [{ text }];
+  for (let level = 0; level < ESCAPE_LEVELS; level++) {
+    const decoded = decodeEntities(views[views.length - 1] as View);
+    if (!decoded) break;
+    views.push(decoded);
+  }
+  return views;
+}
+
+function decodeEntities({ text, origin }: View): View | undefined {
+  if (!text.includes('&')) return undefined;
+  const from = new Int32Array(text.length + 1);
+  let decoded = '';
+  let copied = 0;
+  for (const match of text.matchAll(ENTITY)) {
+    const char = entityChar(match);
+    if (char === undefined) continue;
+    for (let i = copied; i < match.index; i++) from[decoded.length + i - copied] = i;
+    decoded += text.slice(copied, match.index);
+    for (let i = 0; i < char.length; i++) from[decoded.length + i] = match.index;
+    decoded += char;
+    copied = match.index + match[0].length;
+  }
+  if (copied === 0) return undefined;
+  for (let i = copied; i <= text.length; i++) from[decoded.length + i - copied] = i;
+  decoded += text.slice(copied);
+  const inPaste = from.subarray(0, decoded.length + 1);
+  return { text: decoded, origin: origin ? inPaste.map((i) => origin[i] as number) : inPaste };
+}
+
+function entityChar([, hex, decimal, name]: RegExpMatchArray): string | undefined {
+  if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()];
+  const code = Number.parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16);
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+function inPaste(finding: Finding, { origin }: View): Finding {
+  return origin ? { ...finding, start: origin[finding.start] as number, end: origin[finding.end] as number } : finding;
 }

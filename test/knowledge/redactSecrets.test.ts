@@ -355,6 +355,22 @@ const secretPastes: SecretPaste[] = [
     keeps: ['username=admin@contoso.com&password=[REDACTED]&client_id=6f1c8a3e'],
   },
   {
+    name: 'appSettings and a connection string in a web.config',
+    paste:
+      '<appSettings>\n  <add key="ida:ClientId" value="6f1c8a3e-1d2b-4c5d-9e8f-0a1b2c3d4e5f" />\n  <add key="ida:ClientSecret"\n       value="web-Config-42" />\n</appSettings>\n<add name="Cdr" connectionString="Server=sql01;User ID=sa;Password=Conf!g 99;" />',
+    secrets: ['web-Config-42', 'Conf!g 99'],
+    kinds: ['clientSecret', 'connectionString'],
+    keeps: ['value="6f1c8a3e-1d2b-4c5d-9e8f-0a1b2c3d4e5f"', 'value="[REDACTED]" />', 'connectionString="[REDACTED]"'],
+  },
+  {
+    name: 'PowerShell lines as Teams delivers them, with numeric, named and double entities',
+    paste:
+      '<p>$password&nbsp;=&nbsp;&#39;Sup3r&amp;S3cret!&#39;</p><p>$secure = ConvertTo-SecureString &quot;Hunter2pass&quot; -AsPlainText -Force</p><p>{&amp;quot;clientSecret&amp;quot;: &amp;quot;json-Twice-9&amp;quot;}</p><p>&#x24;token = &#x27;opaque-Tok-5&#x27;</p>',
+    secrets: ['Sup3r', 'S3cret!', 'Hunter2pass', 'json-Twice-9', 'opaque-Tok-5'],
+    kinds: ['password', 'clientSecret', 'accessToken'],
+    keeps: ['$password&nbsp;=&nbsp;&#39;[REDACTED]&#39;</p>', 'ConvertTo-SecureString &quot;[REDACTED]&quot; -AsPlainText', '&amp;quot;: &amp;quot;[REDACTED]&amp;quot;}'],
+  },
+  {
     name: 'a Korean variable name',
     paste: "$비밀번호 = '겨울2024!'\n$cred = New-Object System.Management.Automation.PSCredential('관리자@contoso.kr', (ConvertTo-SecureString $비밀번호 -AsPlainText -Force))",
     secrets: ['겨울2024!'],
@@ -475,6 +491,20 @@ const reviewForms: ReviewForm[] = [
     kinds: ['password'],
     keeps: ['Server=sql1;User ID=sa;Password=[REDACTED];'],
   },
+  {
+    name: 'an appSettings entry as Teams delivers HTML',
+    line: '&lt;add key=&quot;ClientSecret&quot; value=&quot;kL9vT2pQw8Zx&quot; /&gt;',
+    secrets: ['kL9vT2pQw8Zx'],
+    kinds: ['clientSecret'],
+    keeps: ['&lt;add key=&quot;ClientSecret&quot; value=&quot;[REDACTED]&quot; /&gt;'],
+  },
+  {
+    name: 'an appSettings entry escaped twice',
+    line: '&amp;lt;add key=&amp;quot;ClientSecret&amp;quot; value=&amp;quot;kL9vT2pQw8Zx&amp;quot; /&amp;gt;',
+    secrets: ['kL9vT2pQw8Zx'],
+    kinds: ['clientSecret'],
+    keeps: ['value=&amp;quot;[REDACTED]&amp;quot; /&amp;gt;'],
+  },
 ];
 
 const contexts: Array<[string, (line: string) => string]> = [
@@ -554,6 +584,7 @@ const harmlessPastes: Array<[string, string]> = [
   ['a NetworkCredential from a PSCredential', '$plain = $cred.GetNetworkCredential().Password\n$nc = [System.Net.NetworkCredential]::new($user, $securePw)'],
   ['Basic authentication, not credentials', 'WWW-Authenticate: Basic realm="contoso"\n$headers = @{ Authorization = "Basic $encoded" }\nWinRM: Basic authentication is currently disabled in the client configuration.'],
   ['a prose sentence about a password setting', 'After I set PasswordNeverExpires = $true the error below went away; then it came back.'],
+  ['escaped HTML without secrets', '&lt;add key=&quot;ida:Tenant&quot; value=&quot;contoso.onmicrosoft.com&quot; /&gt; &amp;amp; &#0; &#x110000; &bogus; &amp;'],
   ['a user name given as -Credential in a variable', "$cred = 'CONTOSO\\svc-lync'\nConnect-MsolService -Credential $cred"],
 ];
 
