@@ -19,8 +19,9 @@ export const REDACTED = '[REDACTED]';
 /*
  * Linear time: every quantifier is bounded, a pattern can only start at a literal anchor, a quote
  * or a token boundary, the value after the anchor matches without backtracking, and each rule
- * resumes after the value it found. A bare value longer than MAX is hidden up to MAX characters;
- * an unterminated string up to the end of its line.
+ * resumes after the value it found. A paste with HTML entities is read at most three times (see
+ * htmlViews). A bare value longer than MAX is hidden up to MAX characters; an unterminated string
+ * up to the end of its line.
  */
 const MAX = 4096;
 
@@ -201,7 +202,7 @@ interface Candidate {
 interface SecretRule {
   readonly pattern: RegExp;
   /** The value a match found, or undefined when it is not a secret. */
-  readonly read: (match: RegExpExecArray, text: string) => Candidate | undefined;
+  readonly read: (match: RegExpExecArray, text: string, stops: ValueStops) => Candidate | undefined;
   /**
    * Lower-case words of which every match contains at least one: a text (lower-cased) with none
    * of them cannot match, so the rule is not run. Most pastes contain no secret at all.
@@ -266,10 +267,9 @@ function keepFor(secret: SecretName): readonly RegExp[] {
 
 /** key=value: the pattern ends at the value, which keyValueEnd reads. */
 function keyValue(source: string, skip: RegExp): Omit<SecretRule, 'triggers'> {
-  const stops = new ValueStops();
   return {
     pattern: new RegExp(source, 'gi'),
-    read: (match, text) => {
+    read: (match, text, stops) => {
       const name = match.groups?.['name'];
       const gap = match.groups?.['gap'];
       const secret = name === undefined || gap === undefined || skip.test(name) ? undefined : secretNamed(name);
@@ -289,19 +289,19 @@ const NEXT_PAIR = /[\w.%-]{1,64}=/y;
 
 /**
  * Where the bare values of one text stop (a quote, ;, < or >, a line break, & before another pair),
- * found once: the next stop is the same from anywhere before it, and a rule reads a text front to back.
+ * each found once while a rule reads the text front to back: the next stop is the same from anywhere before it.
  */
 class ValueStops {
-  private text: string | undefined;
   private from = 0;
   private stop = -1;
 
-  next(text: string, at: number): number {
-    if (text !== this.text || at < this.from || at > this.stop) {
-      this.text = text;
+  constructor(private readonly text: string) {}
+
+  next(at: number): number {
+    if (at < this.from || at > this.stop) {
       this.from = at;
       this.stop = at;
-      while (this.stop < text.length && !endsValue(text, this.stop)) this.stop += 1;
+      while (this.stop < this.text.length && !endsValue(this.text, this.stop)) this.stop += 1;
     }
     return this.stop;
   }
@@ -328,7 +328,7 @@ function keyValueEnd(text: string, start: number, nameStart: number, stops: Valu
     return end < text.length && closers.includes(text.charAt(end)) ? end + 1 : end;
   }
   if (first === '' || KV_NO_VALUE.test(first)) return start;
-  const stop = Math.min(stops.next(text, start), start + MAX);
+  const stop = Math.min(stops.next(start), start + MAX);
   if (text.charAt(stop) === ';' || semicolonBefore(text, nameStart)) return stop;
   let end = start + 1;
   while (end < stop && !isSpace(text.charAt(end))) end += 1;
@@ -559,8 +559,9 @@ function findSecrets(text: string, rules: readonly SecretRule[]): Finding[] {
   rules.forEach(({ pattern, read, triggers }, order) => {
     if (triggers.length > 0 && (!maybeTriggered || !triggers.some((word) => lower.includes(word)))) return;
     const matcher = new RegExp(pattern);
+    const stops = new ValueStops(text);
     for (let match = matcher.exec(text); match !== null; match = matcher.exec(text)) {
-      const candidate = read(match, text);
+      const candidate = read(match, text, stops);
       if (!candidate) continue;
       // Resuming after the value keeps each rule's scan linear.
       matcher.lastIndex = Math.max(matcher.lastIndex, candidate.end);
