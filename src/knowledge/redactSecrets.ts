@@ -89,7 +89,8 @@ const SECRET_NAMES: readonly SecretName[] = [
   { kind: 'password', word: 'creds?', keep: USER_NAME },
   { kind: 'password', word: 'pass|pw|pword' },
   { kind: 'clientSecret', within: 'secret' },
-  { kind: 'accessToken', within: 'token', notAfter: 'skip|next|page|delta|continuation|sync|cancellation|resume' },
+  // An assembly's PublicKeyToken identifies its signer.
+  { kind: 'accessToken', within: 'token', notAfter: 'skip|next|page|delta|continuation|sync|cancellation|resume|publickey' },
   { kind: 'apiKey', within: 'apikey|accesskey|subscriptionkey|primarykey|secondarykey|masterkey' },
   { kind: 'apiKey', word: 'keys?', notAfter: 'public|registry|reg|hive|sort|foreign|partition|row|lookup|cache|hash' },
 ];
@@ -407,6 +408,8 @@ function messagePattern(message: string): string {
 }
 
 const APPLICATION_ID_AS_USER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:/i;
+/** What Basic credentials decode to: user:password, in printable characters. */
+const USER_AND_PASSWORD = /^[^\p{Cc}:]*:[^\p{Cc}]*$/u;
 
 /** Authorization: Basic, which is user:password in base64; with an application id as the user, a client secret. */
 function basicCredentials(): Omit<SecretRule, 'triggers'> {
@@ -417,8 +420,9 @@ function basicCredentials(): Omit<SecretRule, 'triggers'> {
       const bounds = secretBounds(match);
       const encoded = match.groups?.['secret'];
       if (!bounds || encoded === undefined) return undefined;
-      const user = Buffer.from(encoded, 'base64').toString('utf8');
-      return { start: bounds[0], end: bounds[1], kind: APPLICATION_ID_AS_USER.test(user) ? 'clientSecret' : 'password', keep: [], expands: false };
+      const credentials = Buffer.from(encoded, 'base64').toString('utf8');
+      if (encoded.length % 4 !== 0 || !USER_AND_PASSWORD.test(credentials)) return undefined;
+      return { start: bounds[0], end: bounds[1], kind: APPLICATION_ID_AS_USER.test(credentials) ? 'clientSecret' : 'password', keep: [], expands: false };
     },
   };
 }

@@ -585,6 +585,11 @@ const harmlessPastes: Array<[string, string]> = [
   ['Basic authentication, not credentials', 'WWW-Authenticate: Basic realm="contoso"\n$headers = @{ Authorization = "Basic $encoded" }\nWinRM: Basic authentication is currently disabled in the client configuration.'],
   ['a prose sentence about a password setting', 'After I set PasswordNeverExpires = $true the error below went away; then it came back.'],
   ['escaped HTML without secrets', '&lt;add key=&quot;ida:Tenant&quot; value=&quot;contoso.onmicrosoft.com&quot; /&gt; &amp;amp; &#0; &#x110000; &bogus; &amp;'],
+  [
+    'an assembly that did not load',
+    "Connect-MicrosoftTeams : Could not load file or assembly 'Microsoft.Identity.Client, Version=4.61.3.0, Culture=neutral, PublicKeyToken=0a613f4dd989e8ae'. The located assembly's manifest definition does not match the assembly reference.",
+  ],
+  ['a sentence about Basic authorization', 'The WinRM client sent the bearer token in an Authorization: Basic header; Basic authentication is disabled.'],
   ['a user name given as -Credential in a variable', "$cred = 'CONTOSO\\svc-lync'\nConnect-MsolService -Credential $cred"],
 ];
 
