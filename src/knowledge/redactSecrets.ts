@@ -84,7 +84,7 @@ const SECRET_NAMES: readonly SecretName[] = [
   { kind: 'storageAccountKey', within: 'accountkey' },
   { kind: 'sasSignature', word: 'sas', then: 'token|sig|signature|url|uri' },
   { kind: 'privateKey', within: 'privatekey' },
-  { kind: 'password', within: 'passwor[dt]|passwd|pwd|kennwort|motdepasse|contrase(?:ñ|n)a|비밀번호|암호|パスワード|密码|密碼' },
+  { kind: 'password', within: 'passwor[dt]|passwd|pwd|passphrase|passcode|kennwort|motdepasse|contrase(?:ñ|n)a|비밀번호|암호|パスワード|密码|密碼' },
   { kind: 'password', within: 'credential', keep: USER_NAME },
   { kind: 'password', word: 'creds?', keep: USER_NAME },
   { kind: 'password', word: 'pass|pw|pword' },

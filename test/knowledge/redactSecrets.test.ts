@@ -386,8 +386,9 @@ const secretPastes: SecretPaste[] = [
   },
   {
     name: 'the keyword inside longer JSON, parameter and environment names',
-    paste: '{ "adminPasswordValue": "Jv7-longer-name" }\n$env:AZURE_CLIENT_SECRET = \'env-Secret-31\'\nNew-AzADSpCredential -ObjectId $sp.Id -CustomKeyIdentifier x -PasswordPlain Ab12-plain',
-    secrets: ['Jv7-longer-name', 'env-Secret-31', 'Ab12-plain'],
+    paste:
+      '{ "adminPasswordValue": "Jv7-longer-name" }\n$env:AZURE_CLIENT_SECRET = \'env-Secret-31\'\nNew-AzADSpCredential -ObjectId $sp.Id -CustomKeyIdentifier x -PasswordPlain Ab12-plain\n$certPassphrase = "Pfx phrase 7"',
+    secrets: ['Jv7-longer-name', 'env-Secret-31', 'Ab12-plain', 'Pfx phrase 7'],
     kinds: ['password', 'clientSecret'],
   },
   {
