@@ -248,10 +248,18 @@ function rule(kind: SecretKind, source: string, { keep, expands = true, secretIn
   };
 }
 
+interface NamedOptions {
+  readonly expands?: boolean;
+  /** Names that look like a secret's here but are not. */
+  readonly skip?: RegExp;
+  /** Case-sensitive unless the pattern has letters of its own: case folding slows the scan. */
+  readonly ignoreCase?: boolean;
+}
+
 /** A rule whose pattern has a group `name` and ends with a group `secret`: the name tells whether the value is a secret, and which. */
-function named(source: string, { expands = true, skip }: { expands?: boolean; skip?: RegExp } = {}): Omit<SecretRule, 'triggers'> {
+function named(source: string, { expands = true, skip, ignoreCase = false }: NamedOptions = {}): Omit<SecretRule, 'triggers'> {
   return {
-    pattern: new RegExp(source, 'gi'),
+    pattern: new RegExp(source, ignoreCase ? 'gi' : 'g'),
     read: (match, text) => {
       const name = match.groups?.['name'];
       const secret = name === undefined || skip?.test(name) ? undefined : secretNamed(name);
@@ -266,21 +274,45 @@ function keepFor(secret: SecretName): readonly RegExp[] {
   return secret.keep ? [PATH_LIKE, secret.keep] : [PATH_LIKE];
 }
 
-/** key=value: the pattern ends at the value, which keyValueEnd reads. */
-function keyValue(source: string, skip: RegExp): Omit<SecretRule, 'triggers'> {
+/**
+ * name=value in hashtables (quoted names too), connection strings, .env files, URL queries and form bodies;
+ * not $name=value. The pattern finds the '=' (a scan V8 makes fast only without a lookbehind), nameBefore
+ * the name and keyValueEnd the value.
+ */
+function keyValue(skip: RegExp): Omit<SecretRule, 'triggers'> {
   return {
-    pattern: new RegExp(source, 'gi'),
+    pattern: /=(?![=>~])[ \t]{0,8}/g,
     read: (match, text, stops) => {
-      const name = match.groups?.['name'];
-      const gap = match.groups?.['gap'];
-      const secret = name === undefined || gap === undefined || skip.test(name) ? undefined : secretNamed(name);
-      if (!secret || name === undefined || gap === undefined) return undefined;
-      const nameStart = match.index - gap.length - name.length;
+      const nameStart = nameBefore(text, match.index);
+      const name = nameStart === undefined ? undefined : text.slice(nameStart, nameEnd(text, match.index));
+      const secret = name === undefined || skip.test(name) ? undefined : secretNamed(name);
+      if (!secret || nameStart === undefined) return undefined;
       const start = match.index + match[0].length;
       const end = keyValueEnd(text, start, nameStart, stops);
       return end > start ? { start, end, kind: secret.kind, keep: keepFor(secret), expands: true } : undefined;
     },
   };
+}
+
+const NAME_CHAR = new RegExp(`[${NAME_CHARS}.\\-]`);
+const QUOTE_CHARS = SQ + DQ;
+
+/** Where the name before an '=' ends: before the blanks and a closing quote. */
+function nameEnd(text: string, equals: number): number {
+  let end = equals;
+  while (end > 0 && equals - end < 8 && (text.charAt(end - 1) === ' ' || text.charAt(end - 1) === '\t')) end -= 1;
+  return end > 0 && QUOTE_CHARS.includes(text.charAt(end - 1)) ? end - 1 : end;
+}
+
+/** Where the name before an '=' starts, if it has one of at most 64 characters that no $ makes a variable. */
+function nameBefore(text: string, equals: number): number | undefined {
+  const end = nameEnd(text, equals);
+  let start = end;
+  while (start > 0 && end - start < 64 && NAME_CHAR.test(text.charAt(start - 1))) start -= 1;
+  if (start === end) return undefined;
+  const before = start > 0 && QUOTE_CHARS.includes(text.charAt(start - 1)) ? start - 1 : start;
+  const outside = text.charAt(before - 1);
+  return before > 0 && (outside === '$' || NAME_CHAR.test(outside)) ? undefined : start;
 }
 
 const KV_NO_VALUE = /[\s@([<>;&=,|]/;
@@ -343,15 +375,10 @@ function semicolonBefore(text: string, at: number): boolean {
 }
 
 /** -Name value, -Name:value and --name value. */
-const PARAMETER = `(?<![\\w-])--?(?<name>[a-z][\\w-]{0,63})(?![\\w-])${PARAM_SEPARATOR}${PS_VALUE}`;
+const PARAMETER = `(?<![\\w-])--?(?<name>[A-Za-z][\\w-]{0,63})(?![\\w-])${PARAM_SEPARATOR}${PS_VALUE}`;
 /** $name = 'literal', also $env:NAME, $obj.Name and ${name}; an unquoted value is a command or a variable. */
-const VARIABLE_ASSIGNMENT = `\\$\\{?(?<name>(?:[a-z]{1,16}:)?[${NAME_CHARS}.]{1,64})\\}?[ \\t]{0,16}=(?![=>~])[ \\t]{0,16}(?<secret>${PS_QUOTED})`;
+const VARIABLE_ASSIGNMENT = `\\$\\{?(?<name>(?:[A-Za-z]{1,16}:)?[${NAME_CHARS}.]{1,64})\\}?[ \\t]{0,16}=(?![=>~])[ \\t]{0,16}(?<secret>${PS_QUOTED})`;
 const JSON_PROPERTY = `"(?<name>[^"\\\\\\r\\n]{1,64})"[ \\t]{0,16}:[ \\t]{0,16}${JSON_STRING}`;
-/**
- * name=value in hashtables (quoted names too), connection strings, .env files, URL queries and form bodies;
- * not $name=value. It starts at the '=', which the engine finds fast, and looks back for the name.
- */
-const KEY_VALUE = `=(?<=(?<![${NAME_CHARS}$.\\-])[${SQ}${DQ}]?(?<name>[${NAME_CHARS}.\\-]{1,64})(?<gap>[${SQ}${DQ}]?[ \\t]{0,8})=)(?![=>~])[ \\t]{0,8}`;
 /** <add key="ClientSecret" value="..." /> in the appSettings of a web.config or app.config. */
 const APP_SETTING = `(?<![\\w-])key[ \\t]{0,8}=[ \\t]{0,8}["'](?<name>[^"'<>\\r\\n]{1,128})["'][ \\t\\r\\n]{1,16}value[ \\t]{0,8}=[ \\t]{0,8}(?<secret>"[^"\\r\\n]{0,${MAX}}"?|'[^'\\r\\n]{0,${MAX}}'?)`;
 /** A map's own "key" property or attribute names the entry, it is not a key. */
@@ -458,7 +485,7 @@ const RULES: readonly SecretRule[] = [
     ['credential'],
     rule(
       'password',
-      '(?<![\\w-])(?:PS|Network)Credential\\]?(?:::new)?[ \\t]{0,16}(?:-ArgumentList(?::|[ \\t]{1,16}))?[ \\t]{0,16}@?\\(?[ \\t]{0,16}' +
+      'Credential(?<=(?<![\\w-])(?:PS|Network)Credential)\\]?(?:::new)?[ \\t]{0,16}(?:-ArgumentList(?::|[ \\t]{1,16}))?[ \\t]{0,16}@?\\(?[ \\t]{0,16}' +
         `(?:[${SQ}][^${SQ}\\r\\n]{0,256}[${SQ}]|[${DQ}][^${DQ}\\r\\n]{0,256}[${DQ}]|\\$[\\w:.]{1,64}|[\\w.]{1,64})[ \\t]{0,16},[ \\t]{0,16}(?<secret>${PS_QUOTED})`,
     ),
   ),
@@ -479,8 +506,8 @@ const RULES: readonly SecretRule[] = [
   when(NAME_TRIGGERS, named(PARAMETER)),
   when(NAME_TRIGGERS, named(VARIABLE_ASSIGNMENT)),
   when(NAME_TRIGGERS, named(JSON_PROPERTY, { expands: false, skip: MAP_KEY })),
-  when(NAME_TRIGGERS, keyValue(KEY_VALUE, MAP_KEY)),
-  when(NAME_TRIGGERS, named(APP_SETTING, { expands: false })),
+  when(NAME_TRIGGERS, keyValue(MAP_KEY)),
+  when(['key'], named(APP_SETTING, { expands: false, ignoreCase: true })),
   when(['sig='], rule('sasSignature', '(?<![\\w-])sig=(?<secret>[^&\\s\'"#;<>]{1,1024})')),
   when(
     ['://'],
