@@ -636,7 +636,11 @@ export function redactSecretsWithoutShortcut(text: string): { text: string; kind
 }
 
 function redactWith(text: string, rules: readonly SecretRule[]): { text: string; kinds: SecretKind[] } {
-  const secrets = mergeOverlaps(htmlViews(text).flatMap((view) => findSecrets(view.text, rules).map((finding) => inPaste(finding, view))).sort(byPosition));
+  const found = htmlViews(text).flatMap((view) => {
+    const findings = findSecrets(view.text, rules);
+    return findings.length > 0 && view.decodes ? findings.map(inPaste(originsInPaste(view.text, view.decodes))) : findings;
+  });
+  const secrets = mergeOverlaps(found.sort(byPosition));
   let redacted = '';
   let copied = 0;
   for (const { start, end } of secrets) {
@@ -647,10 +651,10 @@ function redactWith(text: string, rules: readonly SecretRule[]): { text: string;
   return { text: redacted, kinds: [...new Set(secrets.map(({ kind }) => kind))] };
 }
 
-/** The paste with its HTML entities decoded, and where each of its characters (and its end) came from in the paste. */
+/** The paste, or the view it is a decoding of. */
 interface View {
   readonly text: string;
-  readonly origin?: Int32Array;
+  readonly decodes?: View;
 }
 
 const ENTITY = /&(?:#x([0-9a-f]{1,6})|#([0-9]{1,7})|([a-z]{2,8}));/gi;
@@ -669,44 +673,56 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 /** Teams escapes what it delivers as HTML, and a paste of escaped text comes escaped twice. */
 const ESCAPE_LEVELS = 2;
 
-/** The paste, then the paste decoded once and twice, as far as it has entities. */
+/** The paste, then the paste with its HTML entities decoded once and twice, as far as it has entities. */
 function htmlViews(text: string): View[] {
   const views: View[] = [{ text }];
   for (let level = 0; level < ESCAPE_LEVELS; level++) {
-    const decoded = decodeEntities(views[views.length - 1] as View);
-    if (!decoded) break;
-    views.push(decoded);
+    const view = views[views.length - 1] as View;
+    const decoded = decodeEntities(view.text);
+    if (decoded === undefined) break;
+    views.push({ text: decoded, decodes: view });
   }
   return views;
 }
 
-function decodeEntities({ text, origin }: View): View | undefined {
+function decodeEntities(text: string): string | undefined {
   if (!text.includes('&')) return undefined;
-  const from = new Int32Array(text.length + 1);
   let decoded = '';
   let copied = 0;
   for (const match of text.matchAll(ENTITY)) {
-    const char = entityChar(match);
+    const char = entityChar(match[1], match[2], match[3]);
     if (char === undefined) continue;
-    for (let i = copied; i < match.index; i++) from[decoded.length + i - copied] = i;
-    decoded += text.slice(copied, match.index);
-    for (let i = 0; i < char.length; i++) from[decoded.length + i] = match.index;
-    decoded += char;
+    decoded += text.slice(copied, match.index) + char;
     copied = match.index + match[0].length;
   }
-  if (copied === 0) return undefined;
-  for (let i = copied; i <= text.length; i++) from[decoded.length + i - copied] = i;
-  decoded += text.slice(copied);
-  const inPaste = from.subarray(0, decoded.length + 1);
-  return { text: decoded, origin: origin ? inPaste.map((i) => origin[i] as number) : inPaste };
+  return copied === 0 ? undefined : decoded + text.slice(copied);
 }
 
-function entityChar([, hex, decimal, name]: RegExpMatchArray): string | undefined {
+function entityChar(hex: string | undefined, decimal: string | undefined, name: string | undefined): string | undefined {
   if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()];
   const code = Number.parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16);
   return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }
 
-function inPaste(finding: Finding, { origin }: View): Finding {
-  return origin ? { ...finding, start: origin[finding.start] as number, end: origin[finding.end] as number } : finding;
+/** For each position in a decoded text, and its end, the position in the paste it comes from; built only for a view with findings. */
+function originsInPaste(text: string, decodes: View): Int32Array {
+  const encoded = decodes.text;
+  const origins = new Int32Array(text.length + 1);
+  let at = 0;
+  let copied = 0;
+  for (const match of encoded.matchAll(ENTITY)) {
+    const char = entityChar(match[1], match[2], match[3]);
+    if (char === undefined) continue;
+    while (copied < match.index) origins[at++] = copied++;
+    for (let i = 0; i < char.length; i++) origins[at++] = match.index;
+    copied = match.index + match[0].length;
+  }
+  while (copied <= encoded.length) origins[at++] = copied++;
+  if (!decodes.decodes) return origins;
+  const outer = originsInPaste(encoded, decodes.decodes);
+  return origins.map((i) => outer[i] as number);
+}
+
+function inPaste(origins: Int32Array): (finding: Finding) => Finding {
+  return (finding) => ({ ...finding, start: origins[finding.start] as number, end: origins[finding.end] as number });
 }
