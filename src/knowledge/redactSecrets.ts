@@ -42,7 +42,7 @@ const PS_BARE = `[^\\s${SQ}${DQ}${BT}$@&(){}\\[\\]<>;:,|=#-][^\\s${SQ}${DQ}${BT}
 const PS_VALUE = `(?<secret>${PS_QUOTED}|${PS_BARE})`;
 const PARAM_SEPARATOR = '(?::[ \\t]{0,16}|[ \\t]{1,16})';
 
-/** A value in a connection string, .env line, URL query or form body. */
+/** The bot's app password in a .env or YAML line (other name=value pairs are read by keyValueEnd). */
 const KV_QUOTED = `[${SQ}][^${SQ}\\r\\n]{0,${MAX}}[${SQ}]?|[${DQ}][^${DQ}\\r\\n]{0,${MAX}}[${DQ}]?|\\{[^}\\r\\n]{0,${MAX}}\\}?`;
 const KV_BARE = `[^\\s${SQ}${DQ}$@({\\[<>;&=][^\\s${SQ}${DQ};&<>]{0,${MAX}}`;
 const KV_VALUE = `(?<secret>${KV_QUOTED}|${KV_BARE})`;
