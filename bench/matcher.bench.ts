@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { defaultKnowledge, defaultMatcher } from '../src/knowledge';
+import { redactSecrets } from '../src/knowledge/redactSecrets';
 
 /** Runs the matcher over pastes of realistic and adversarial shapes and prints latency per paste. */
 const matcher = defaultMatcher();
@@ -18,14 +19,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-function measure(name: string, inputs: string[], rounds: number): { p50: number; p99: number; perSecond: number } {
-  for (const input of inputs.slice(0, 20)) matcher.diagnose(input);
+function measure(
+  name: string,
+  inputs: string[],
+  rounds: number,
+  work: (text: string) => unknown = (text) => matcher.diagnose(text),
+): { p50: number; p99: number; perSecond: number } {
+  for (const input of inputs.slice(0, 20)) work(input);
   const times: number[] = [];
   const start = performance.now();
   for (let r = 0; r < rounds; r++) {
     const input = inputs[r % inputs.length] as string;
     const t0 = performance.now();
-    matcher.diagnose(input);
+    work(input);
     times.push(performance.now() - t0);
   }
   const total = performance.now() - start;
@@ -67,3 +73,26 @@ const targets = [
   ['adversarial 100 KB p99 < 20 ms', worstAdversarial < 20],
 ] as const;
 for (const [label, ok] of targets) process.stdout.write(`${ok ? 'MET ' : 'MISS'} ${label}\n`);
+
+process.stdout.write('\nredaction (redactSecrets alone, which runs before the matcher on every paste):\n');
+const redact = (text: string) => redactSecrets(text);
+const redactionResults = sizes.map(([name, bytes, rounds]) => ({
+  bytes,
+  ...measure(`redact ${name}`, Array.from({ length: 18 }, (_, i) => pasteOfSize(bytes, i)), rounds, redact),
+}));
+const redactionAdversarial: Array<[string, string]> = [
+  ...adversarial,
+  ['100 KB of "-Password "', '-Password '.repeat(10 * 1024)],
+  ['100 KB of "$password = \'"', "$password = '".repeat(8 * 1024).slice(0, 100 * 1024)],
+  ['100 KB of "Password=x "', 'Password=x '.repeat(9400).slice(0, 100 * 1024)],
+  ['100 KB of "&amp;quot;"', '&amp;quot;'.repeat(10 * 1024)],
+  ['100 KB of a JWT header', 'eyJ' + 'a'.repeat(100 * 1024 - 3)],
+  ['100 KB of SecureString error openings', 'Cannot convert the "'.repeat(5 * 1024) + 'System.Security.SecureString'],
+];
+const worstRedaction = Math.max(...redactionAdversarial.map(([name, text]) => measure(`redact ${name}`, [text], 200, redact).p99));
+const redactionTargets = [
+  ['redaction p99 at 5 KB < 1 ms', (redactionResults[1]?.p99 ?? Infinity) < 1],
+  ['redaction p99 at 100 KB < 20 ms', (redactionResults[2]?.p99 ?? Infinity) < 20],
+  ['redaction adversarial 100 KB p99 < 20 ms', worstRedaction < 20],
+] as const;
+for (const [label, ok] of redactionTargets) process.stdout.write(`${ok ? 'MET ' : 'MISS'} ${label}\n`);

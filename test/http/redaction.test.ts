@@ -36,6 +36,8 @@ const accountKey = `${'c3RvcmFnZUxlYWtUZXN0'.repeat(4)}QUs9+/Zk==`;
 const entraSecret = ['Vw4', '8Q~', 'Zx9kLmNoPqRsTuVwXyZ01234567aBcDeF'].join('');
 const appPassword = ['AppPw', '-7Hq!', 'm2Zr-Leak'].join('');
 const sasSig = ['Kx8pN', '%2BqR4tLeakSig', 'w9Yz%3D'].join('');
+const accountKey2 = `${'YWNjb3VudEtleUxlYWs'.repeat(4)}Mg==`;
+const basicCredentials = Buffer.from('admin@contoso.onmicrosoft.com:Opal-Ridge-8815!').toString('base64');
 
 interface SecretCase {
   name: string;
@@ -146,6 +148,72 @@ const cases: SecretCase[] = [
     command:
       'New-CsOnlineSession : Cannot process argument transformation on parameter \'Credential\'. Cannot convert the "Indigo-Harbor-8843" value of type "System.String" to type "System.Security.SecureString".',
     secrets: ['Indigo-Harbor-8843'],
+    error: LOGON_FAILED,
+    expect: 'logon-failed',
+  },
+  // The forms a review found coming back unredacted.
+  {
+    name: 'a single-quoted password starting with $ (literal in single quotes)',
+    command: "PS C:\\> $sec = ConvertTo-SecureString '$QuillMarsh6130' -AsPlainText -Force",
+    secrets: ['$QuillMarsh6130'],
+    error: LOGON_FAILED,
+    expect: 'logon-failed',
+  },
+  {
+    name: 'the keyword inside a longer variable name',
+    command: '관리자 계정으로 접속하려고 했습니다.\nPS C:\\> $Password2 = "Spring#Lotus-4471"',
+    secrets: ['Spring#Lotus-4471'],
+    error: LOGON_FAILED,
+    expect: 'logon-failed',
+  },
+  {
+    name: 'a quoted hashtable key for splatting',
+    command: "PS C:\\> $p = @{ 'UserName' = 'admin@contoso.onmicrosoft.com'; 'Password' = 'Winter!Falcon-3388' }",
+    secrets: ['Winter!Falcon-3388'],
+    error: LOGON_FAILED,
+    expect: 'logon-failed',
+  },
+  {
+    name: '[System.Net.NetworkCredential]::new',
+    command: "PS C:\\> $nc = [System.Net.NetworkCredential]::new('admin', 'Ember-Canyon-5902!')",
+    secrets: ['Ember-Canyon-5902!'],
+    error: USER_SHELL_LIMIT,
+    expect: 'user-shell-limit',
+  },
+  {
+    name: '-StorageAccountKey',
+    command: `PS C:\\> $ctx = New-AzStorageContext -StorageAccountName sa1 -StorageAccountKey '${accountKey2}'`,
+    secrets: [accountKey2],
+    error: TENANT_SHELL_LIMIT,
+    expect: 'tenant-shell-limit',
+  },
+  {
+    name: 'the Korean SecureString binding error, in a Korean paste',
+    command:
+      '어제부터 계속 이럽니다.\nNew-LocalUser : \'Password\' 매개 변수를 바인딩할 수 없습니다. "System.String" 형식의 "Cedar#Pulse-2047" 값을 "System.Security.SecureString" 형식으로 변환할 수 없습니다.',
+    secrets: ['Cedar#Pulse-2047'],
+    error: LOGON_FAILED,
+    expect: 'logon-failed',
+  },
+  {
+    name: 'Authorization: Basic',
+    command: `PS C:\\> Invoke-RestMethod -Uri https://api.interfaces.records.teams.microsoft.com/ -Headers @{ Authorization = "Basic ${basicCredentials}" }`,
+    secrets: [basicCredentials],
+    error: TENANT_SHELL_LIMIT,
+    expect: 'tenant-shell-limit',
+  },
+  {
+    name: 'a connection-string password with spaces',
+    command: 'PS C:\\> $cs = "Server=sql1;User ID=sa;Password=correct horse battery staple;"',
+    secrets: ['correct horse battery staple'],
+    error: USER_SHELL_LIMIT,
+    expect: 'user-shell-limit',
+  },
+  {
+    name: 'appSettings entries as Teams delivers HTML, escaped once and twice',
+    command:
+      'PS C:\\> Get-Content web.config\n&lt;add key=&quot;ClientSecret&quot; value=&quot;Mosaic-Delta-7719&quot; /&gt;\n&amp;lt;add key=&amp;quot;ida:ClientSecret&amp;quot; value=&amp;quot;Nimbus-Forge-4482&amp;quot; /&amp;gt;',
+    secrets: ['Mosaic-Delta-7719', 'Nimbus-Forge-4482'],
     error: LOGON_FAILED,
     expect: 'logon-failed',
   },
