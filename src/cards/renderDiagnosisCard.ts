@@ -1,5 +1,5 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Pack, type Step } from '../knowledge';
-import { confidenceInWords, factRows, t } from '../knowledge/messages';
+import { confidenceInWords, factRows, secretKindsInWords, t } from '../knowledge/messages';
 import { expandCardLate, late, tokenOf, type CardJson } from './expandCard';
 import type { SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
@@ -95,7 +95,7 @@ function diagnosisData({ lang, mode, pack, fromGuided = false, secretKinds = [],
     fromGuided,
     guidedNote: t(lang, 'card.diagnosis.fromGuided'),
     hasSecretWarning: secretKinds.length > 0,
-    secretWarning: t(lang, 'card.diagnosis.secretWarning', { kinds: secretKinds.join(', ') }),
+    secretWarning: t(lang, 'card.diagnosis.secretWarning', { kinds: secretKindsInWords(lang, secretKinds) }),
     hasFacts: shape.factLabels.length > 0,
     factsLabel: t(lang, 'section.facts'),
     facts: shape.factLabels.map((label, i) => ({ label, value: late(`fact${i}`) })),

@@ -1,5 +1,5 @@
 import type { Candidate, FailureMode, Lang, Pack } from '../knowledge';
-import { confidenceInWords, t } from '../knowledge/messages';
+import { confidenceInWords, secretKindsInWords, t } from '../knowledge/messages';
 import { excerpt, expandCardLate, late, tokenOf, type CardJson } from './expandCard';
 import { byPack } from './renderListCard';
 import template from './templates/notRecognisedCard.json';
@@ -30,7 +30,7 @@ export function renderNotRecognisedCard({ lang, packs, modes, closest, pastedTex
       title: t(lang, 'notRecognised.title'),
       body: t(lang, 'notRecognised.body'),
       hasSecretWarning: secretKinds.length > 0,
-      secretWarning: t(lang, 'card.diagnosis.secretWarning', { kinds: secretKinds.join(', ') }),
+      secretWarning: t(lang, 'card.diagnosis.secretWarning', { kinds: secretKindsInWords(lang, secretKinds) }),
       hasExcerpt: pasted.length > 0,
       excerptLabel: t(lang, 'card.notRecognised.pasteHint'),
       excerpt: late('excerpt'),

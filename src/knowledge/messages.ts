@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import catalog from './data/messages.json';
 import type { Facts } from './extractFacts';
+import { SecretKind } from './redactSecrets';
 import { Localized, type Lang } from './schema';
 
 export type MessageKey = keyof typeof catalog;
@@ -25,6 +26,12 @@ export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): stri
 
 export function allMessageKeys(): MessageKey[] {
   return Object.keys(messages) as MessageKey[];
+}
+
+/** The kinds of secret removed from a paste, in words ("a password, an access token"). */
+export function secretKindsInWords(lang: Lang, kinds: readonly string[]): string {
+  const parsed = z.array(SecretKind).safeParse(kinds);
+  return parsed.success ? parsed.data.map((kind) => t(lang, `secret.${kind}`)).join(', ') : kinds.join(', ');
 }
 
 /** Confidence in words, for people. */

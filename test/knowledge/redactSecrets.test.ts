@@ -618,7 +618,7 @@ describe('redactSecrets', () => {
       const modes = defaultKnowledge().modes;
       const texts = [
         ...readJsonl(fixturePath('pastes.jsonl')).map(({ text }) => text),
-        ...modes.flatMap((m) => [m.errorText, m.errorTextKo, ...m.signatures.map(({ text }) => fillTemplate(text))]),
+        ...modes.flatMap((m) => [m.errorText, ...(m.errorTextKo ? [m.errorTextKo] : []), ...m.signatures.map(({ text }) => fillTemplate(text))]),
       ];
       for (const text of texts) assert.deepEqual(redactSecrets(text), { text, kinds: [] }, text);
     });
