@@ -6,6 +6,7 @@
  * storage, no rate limit, silent logs); autocannon drives them from this process.
  * Run with `npm run bench:load`.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultKnowledge, defaultMatcher } from '../src/knowledge';
 import { NODE_FLAGS } from '../src/runtimeFlags';
@@ -153,6 +154,11 @@ function paths(standIn: StandInProcess): readonly [Path, Path] {
 
 interface Run {
   result: AutocannonResult;
+  /**
+   * The server's CPU time (all its threads) per request answered. Another tenant's burst lowers a
+   * run's throughput much more than this, so the ratio of the two bots' figures is the steadier one.
+   */
+  cpuMsPerRequest: number;
   /** Answers that were not what the path expects (non-200, or no replies in an expectReplies body). */
   badAnswers: number;
   /** Teams' path: requests answered whose reply the stand-in did not receive. */
@@ -165,8 +171,17 @@ interface Run {
 
 let runs = 0;
 
+/** CPU time a process has used (user and system, all threads), in ms, from /proc (Linux). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+const CLOCK_TICKS_PER_S = 100;
+
 async function drive(
-  url: string,
+  { url, pid }: BotProcess,
   path: Path,
   standIn: StandInProcess,
   { duration, amount, timeLimitMs, textFor = pasteFor }: { duration?: number; amount?: number; timeLimitMs: number; textFor?: (i: number) => string },
@@ -176,6 +191,7 @@ async function drive(
   let badAnswers = 0;
   let n = 0;
   await standIn.take();
+  const cpuBefore = await cpuMs(pid);
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -225,21 +241,22 @@ async function drive(
     // autocannon calls back asynchronously, after this line has run.
     const timer = setTimeout(() => instance.stop(), timeLimitMs);
   });
-  if (path.name === 'expectReplies') return { result, badAnswers };
+  const cpuMsPerRequest = ((await cpuMs(pid)) - cpuBefore) / Math.max(1, result.requests.total);
+  if (path.name === 'expectReplies') return { result, cpuMsPerRequest, badAnswers };
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const received = await standIn.take();
   const replied = new Set(received.repliedTo.filter((id) => id.startsWith(tag)));
   const undelivered = answeredIds.filter((id) => !replied.has(id)).length;
-  return { result, badAnswers, undelivered, cutOff: replied.size - (answeredIds.length - undelivered), standInCpuMs: received.cpuMs };
+  return { result, cpuMsPerRequest, badAnswers, undelivered, cutOff: replied.size - (answeredIds.length - undelivered), standInCpuMs: received.cpuMs };
 }
 
-function describeRun(name: string, { result, badAnswers, undelivered, cutOff, standInCpuMs }: Run): void {
+function describeRun(name: string, { result, cpuMsPerRequest, badAnswers, undelivered, cutOff, standInCpuMs }: Run): void {
   const replies =
     undelivered === undefined
       ? ''
       : `, ${undelivered} replies missing (${cutOff} to requests cut off at the end; stand-in CPU ${(((standInCpuMs ?? 0) / (result.duration * 1000)) * 100).toFixed(0)}% of a core)`;
   say(
-    `  ${name.padEnd(20)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   max ${String(result.latency.max).padStart(4)} ms   ` +
+    `  ${name.padEnd(20)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   max ${String(result.latency.max).padStart(4)} ms   CPU ${cpuMsPerRequest.toFixed(2)} ms/request   ` +
       `${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${badAnswers} bad answers${replies}`,
   );
 }
@@ -251,7 +268,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function expectedMinutes(): number {
   const runsS = 2 * 2 * (WARM_UP_S + ROUNDS * DURATION_S) + ROUNDS * 2 * (SETTLE_MS / 1000) + COMMAND_S;
-  return Math.ceil((5 + runsS + VOLUME_REQUESTS / VOLUME_RATE_ESTIMATE + 2) / 60);
+  return Math.round((5 + runsS + VOLUME_REQUESTS / VOLUME_RATE_ESTIMATE + 2) / 60);
 }
 
 async function main(): Promise<void> {
@@ -276,45 +293,58 @@ async function main(): Promise<void> {
       { name: 'echo', process: echo },
       { name: 'bot', process: bot },
     ];
-    for (const path of [expectReplies, teams]) for (const { process: child } of contestants) await drive(child.url, path, standIn, { duration: WARM_UP_S, timeLimitMs: 30_000 });
+    for (const path of [expectReplies, teams]) for (const { process: child } of contestants) await drive(child, path, standIn, { duration: WARM_UP_S, timeLimitMs: 30_000 });
 
     // The machine is shared: another tenant's burst can slow any run. Each round runs both bots on
     // both paths, every other round in the reverse order; every run is printed; the throughput
     // verdict is the median round's ratio, the p99 verdict the bot's worst round.
     const sequence = [expectReplies, teams].flatMap((path) => contestants.map((contestant) => ({ path, contestant })));
-    const rounds: Array<Record<Path['name'], { echo: Run; bot: Run; ratio: number }>> = [];
+    type Pair = { echo: Run; bot: Run; ratio: number; cpuRatio: number };
+    const rounds: Array<Record<Path['name'], Pair>> = [];
     const allRuns: Run[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const order = round % 2 === 1 ? sequence : [...sequence].reverse();
       const results = new Map<string, Run>();
-      for (const { path, contestant } of order) results.set(`${path.name} ${contestant.name}`, await drive(contestant.process.url, path, standIn, { duration: DURATION_S, timeLimitMs: 60_000 }));
+      for (const { path, contestant } of order) results.set(`${path.name} ${contestant.name}`, await drive(contestant.process, path, standIn, { duration: DURATION_S, timeLimitMs: 60_000 }));
       say(`round ${round} of ${ROUNDS} (in this order: ${order.map(({ path, contestant }) => `${contestant.name} ${path.name}`).join(', ')})`);
-      const byPath = {} as Record<Path['name'], { echo: Run; bot: Run; ratio: number }>;
+      const byPath = {} as Record<Path['name'], Pair>;
       for (const path of [expectReplies, teams]) {
         const echoRun = results.get(`${path.name} echo`) as Run;
         const botRun = results.get(`${path.name} bot`) as Run;
         describeRun(`${path.name} echo`, echoRun);
         describeRun(`${path.name} bot`, botRun);
-        byPath[path.name] = { echo: echoRun, bot: botRun, ratio: botRun.result.requests.average / echoRun.result.requests.average };
+        byPath[path.name] = {
+          echo: echoRun,
+          bot: botRun,
+          ratio: botRun.result.requests.average / echoRun.result.requests.average,
+          cpuRatio: echoRun.cpuMsPerRequest / botRun.cpuMsPerRequest,
+        };
         allRuns.push(echoRun, botRun);
       }
       rounds.push(byPath);
-      say(`  ratio                ${percent(byPath.expectReplies.ratio)} of the echo bot's throughput on expectReplies, ${percent(byPath.Teams.ratio)} on Teams' path`);
+      say(
+        `  ratio                ${percent(byPath.expectReplies.ratio)} of the echo bot's throughput on expectReplies, ${percent(byPath.Teams.ratio)} on Teams' path ` +
+          `(by CPU per request: ${percent(byPath.expectReplies.cpuRatio)}, ${percent(byPath.Teams.cpuRatio)})`,
+      );
     }
     const ratios = (name: Path['name']) => rounds.map((r) => r[name].ratio);
+    const cpuRatios = (name: Path['name']) => rounds.map((r) => r[name].cpuRatio);
     const worstP99 = (name: Path['name']) => Math.max(...rounds.map((r) => r[name].bot.result.latency.p99));
     for (const path of [expectReplies, teams]) {
-      say(`median  ${percent(medianOf(ratios(path.name)))} on ${path.name} (rounds: ${ratios(path.name).map(percent).join(', ')}); bot p99 ${worstP99(path.name)} ms in its worst round`);
+      say(
+        `median  ${percent(medianOf(ratios(path.name)))} on ${path.name} (rounds: ${ratios(path.name).map(percent).join(', ')}); ` +
+          `by CPU per request ${percent(medianOf(cpuRatios(path.name)))} (${cpuRatios(path.name).map(percent).join(', ')}); bot p99 ${worstP99(path.name)} ms in its worst round`,
+      );
     }
 
-    const commandRun = await drive(bot.url, expectReplies, standIn, { duration: COMMAND_S, timeLimitMs: 60_000, textFor: () => COMMAND_TEXT });
+    const commandRun = await drive(bot, expectReplies, standIn, { duration: COMMAND_S, timeLimitMs: 60_000, textFor: () => COMMAND_TEXT });
     describeRun(`"${COMMAND_TEXT}" only`, commandRun);
     const medianEcho = medianOf(rounds.map((r) => r.expectReplies.echo.result.requests.average));
     say(`        ${percent(commandRun.result.requests.average / medianEcho)} of the echo bot's median throughput on expectReplies: what every turn costs before a paste is read`);
 
     // On expectReplies: Teams' path takes twice as long per message, and the bench would take seven minutes.
     say(`volume: ${VOLUME_REQUESTS} messages across ${CONVERSATIONS} conversations to the bot on expectReplies`);
-    const volume = await drive(bot.url, expectReplies, standIn, { amount: VOLUME_REQUESTS, timeLimitMs: VOLUME_TIME_LIMIT_MS });
+    const volume = await drive(bot, expectReplies, standIn, { amount: VOLUME_REQUESTS, timeLimitMs: VOLUME_TIME_LIMIT_MS });
     describeRun('volume', volume);
     await new Promise((r) => setTimeout(r, 2_000));
     const rss = await residentBytes(bot.pid);
