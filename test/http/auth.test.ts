@@ -20,6 +20,9 @@ import { botClient, cardsOf, diagnosedMode, messageFrom, newConversation, startT
 const APP_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const APP_PASSWORD = 'fake-secret-not-used-for-anything';
 const CHANNEL_ISSUER = 'https://api.botframework.com';
+const TENANT_A = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT_B = 'C0FFEE00-1234-4321-ABCD-0123456789AB';
+const TENANT_C = '0b5a1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3';
 const LOGON_FAILED = defaultKnowledge().modes.find((m) => m.id === 'logon-failed')?.errorText ?? '';
 
 /** The SDK declares its constants read-only; the test swaps one for the duration of a describe. */
@@ -149,6 +152,33 @@ describe('authentication over HTTP', function () {
       assert.equal(loadConfig({}).host, '127.0.0.1');
     });
 
+    it('reads ALLOWED_TENANT_IDS as lower-case tenant GUIDs, spaces and empty entries ignored', () => {
+      assert.deepEqual(loadConfig({ ALLOWED_TENANT_IDS: ` ${TENANT_A} ,, ${TENANT_B}, ` }).allowedTenantIds, [TENANT_A, TENANT_B.toLowerCase()]);
+    });
+
+    it('allows every tenant when ALLOWED_TENANT_IDS is not set', () => {
+      assert.equal(loadConfig({}).allowedTenantIds, undefined);
+    });
+
+    // What a template with unset variables produces: set, but naming no tenant. It must not mean "every tenant".
+    for (const value of [' , ', ',', '', '   ']) {
+      it(`refuses ALLOWED_TENANT_IDS=${JSON.stringify(value)}, naming the variable`, () => {
+        assert.throws(
+          () => loadConfig({ ALLOWED_TENANT_IDS: value }),
+          (err: unknown) => err instanceof ConfigError && /^ALLOWED_TENANT_IDS\b/.test(err.message),
+        );
+      });
+    }
+
+    for (const value of ['contoso', `${TENANT_A}, contoso.onmicrosoft.com`, `${TENANT_A.slice(0, -1)}`, `{${TENANT_A}}`]) {
+      it(`refuses ALLOWED_TENANT_IDS=${JSON.stringify(value)}: every entry must be a tenant GUID`, () => {
+        assert.throws(
+          () => loadConfig({ ALLOWED_TENANT_IDS: value }),
+          (err: unknown) => err instanceof ConfigError && /^ALLOWED_TENANT_IDS\b/.test(err.message),
+        );
+      });
+    }
+
     for (const port of ['abc', '70000', '-1', '80.5']) {
       it(`refuses PORT=${port}, naming PORT`, () => {
         assert.throws(
@@ -163,7 +193,7 @@ describe('authentication over HTTP', function () {
     let bot: StartedBot | undefined;
     let client: BotClient;
     before(async () => {
-      bot = await startTestBot({ ALLOWED_TENANT_IDS: 'tenant-a, Tenant-B' });
+      bot = await startTestBot({ ALLOWED_TENANT_IDS: `${TENANT_A}, ${TENANT_B}` });
       client = botClient(bot.url);
     });
     after(async () => {
@@ -171,14 +201,14 @@ describe('authentication over HTTP', function () {
     });
 
     it('answers a tenant in the list, whatever its case', async () => {
-      for (const tenantId of ['tenant-a', 'TENANT-B']) {
+      for (const tenantId of [TENANT_A.toUpperCase(), TENANT_B]) {
         const activities = await client.turn(messageFrom(newConversation({ channelId: 'msteams', tenantId }), LOGON_FAILED));
         assert.equal(diagnosedMode(cardsOf(activities)[0]), 'logon-failed', tenantId);
       }
     });
 
     it('sends nothing back to a tenant not in the list', async () => {
-      const activities = await client.turn(messageFrom(newConversation({ channelId: 'msteams', tenantId: 'tenant-c' }), LOGON_FAILED));
+      const activities = await client.turn(messageFrom(newConversation({ channelId: 'msteams', tenantId: TENANT_C }), LOGON_FAILED));
       assert.deepEqual(activities, []);
     });
 
