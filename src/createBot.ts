@@ -19,7 +19,7 @@ export interface BotParts {
 export interface CreateBotDeps {
   storage: Storage;
   logger: Logger;
-  config: Pick<Config, 'allowedTenantIds' | 'quietListening' | 'rateLimitPerMinute'>;
+  config: Pick<Config, 'allowedTenantIds' | 'localMode' | 'quietListening' | 'rateLimitPerMinute'>;
   matcher?: Matcher;
   tree?: QuestionTree;
   metrics?: Metrics;
@@ -40,6 +40,7 @@ export function createBot({ storage, logger, config, matcher = defaultMatcher(),
     metrics,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),
     allowedTenantIds: config.allowedTenantIds,
+    localMode: config.localMode,
     quietListening: config.quietListening,
     now,
   });

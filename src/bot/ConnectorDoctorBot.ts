@@ -48,6 +48,8 @@ export interface BotDeps {
   rateLimiter: RateLimiter;
   /** Tenants allowed to use the bot (lower case); undefined allows all. */
   allowedTenantIds?: readonly string[];
+  /** No app id: the Emulator's activities count as Teams' for the allow-list. */
+  localMode?: boolean;
   /** Answer confident matches in channels without an @mention (needs the RSC permission). */
   quietListening: boolean;
   now?: () => Date;
@@ -117,8 +119,9 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   /** Runs the turn and saves state exactly once, at its end. */
   async run(context: TurnContext): Promise<void> {
-    if (!tenantAllowed(context.activity, this.deps.allowedTenantIds)) {
-      this.deps.logger.warn('activity from a tenant that is not allowed', { tenantId: tenantOf(context.activity) ?? 'none', type: context.activity.type });
+    if (!tenantAllowed(context.activity, this.deps)) {
+      const { channelId, type } = context.activity;
+      this.deps.logger.warn('activity from a tenant that is not allowed', { tenantId: tenantOf(context.activity) ?? 'none', channelId, type });
       if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
       return;
     }

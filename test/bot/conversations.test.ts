@@ -520,6 +520,20 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
       assert.equal(h.logged('warn').length, 1, 'a warning in the log');
     });
 
+    for (const channelId of ['webchat', 'directline', 'emulator']) {
+      it(`a ${channelId} message claiming an allowed tenant gets no reply: only Teams vouches for the tenant it names`, async () => {
+        const claim = { ...messageFrom('help', { tenantId: 't1' }), channelId };
+        await h.adapter.send(claim).assertNoReply('the tenant is only claimed', NO_REPLY_MS);
+        assert.equal(h.logged('warn')[0]?.['channelId'], channelId);
+      });
+    }
+
+    it('in local mode (no app id, nothing authenticated anyway) an Emulator message naming an allowed tenant is answered', async () => {
+      h = createHarness({ config: { allowedTenantIds: ['t1'], localMode: true } });
+      await h.adapter.send({ ...messageFrom('help', { tenantId: 't1' }), channelId: 'emulator' }).assertReply(titled(t('en', 'card.help.title')));
+      await h.adapter.send({ ...messageFrom('help', { tenantId: 't1' }), channelId: 'webchat' }).assertNoReply('still not Teams', NO_REPLY_MS);
+    });
+
     it('installing the bot in another tenant gets no welcome', async () => {
       const replies = await h.say(conversationUpdate([BOT], { tenantId: 't2' }));
       assert.equal(replies.length, 0, `got ${describeReplies(replies)}`);

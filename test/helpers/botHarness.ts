@@ -63,7 +63,7 @@ export function createHarness({ config = {}, now, storage: inner }: HarnessOptio
   const parts = createBot({
     storage,
     logger,
-    config: { allowedTenantIds: undefined, quietListening: false, rateLimitPerMinute: 0, ...config },
+    config: { allowedTenantIds: undefined, localMode: false, quietListening: false, rateLimitPerMinute: 0, ...config },
     ...(now ? { now } : {}),
   });
   const adapter = new TestAdapter((context) => parts.bot.run(context));

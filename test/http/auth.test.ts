@@ -212,6 +212,11 @@ describe('authentication over HTTP', function () {
       assert.deepEqual(activities, []);
     });
 
+    it('sends nothing back to a Web Chat activity that claims a listed tenant', async () => {
+      const claim = messageFrom(newConversation({ tenantId: TENANT_A }), LOGON_FAILED, { channelId: 'webchat', channelData: { tenant: { id: TENANT_A } } });
+      assert.deepEqual(await client.turn(claim), []);
+    });
+
     it('sends nothing back to an activity with no tenant at all', async () => {
       const activities = await client.turn(messageFrom(newConversation({ channelId: 'emulator' }), LOGON_FAILED));
       assert.deepEqual(activities, []);
