@@ -147,8 +147,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       return;
     }
     const turn = this.turnOf(context, text);
-    if (!this.deps.rateLimiter.allow(`${activity.from?.id ?? 'anonymous'}`)) {
-      turn.log.warn('rate limited');
+    if (!this.withinRateLimit(turn)) {
       await turn.say('reply.rateLimited');
       return;
     }
@@ -253,6 +252,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     if (!this.deps.quietListening || context.activity.conversation?.conversationType !== 'channel' || text.trim() === '') return;
     const data = await this.data(context);
     if (data.quietAnswered) return;
+    // Past the limit nothing is said: the message was not addressed to the bot.
+    if (!this.withinRateLimit(this.turnOf(context, text))) return;
     const read = this.paste.read(text);
     if (!read.diagnosis.match || read.diagnosis.match.confidence < QUIET_THRESHOLD) return;
     data.quietAnswered = true;
@@ -269,6 +270,13 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Every message the bot reads counts against its sender's rate limit. */
+  private withinRateLimit(turn: Turn): boolean {
+    if (this.deps.rateLimiter.allow(turn.activity.from?.id ?? 'anonymous')) return true;
+    turn.log.warn('rate limited');
+    return false;
+  }
 
   private turnOf(context: TurnContext, text: string): Turn {
     return new Turn(context, detectLanguage(context.activity.locale, text), this.deps.logger);

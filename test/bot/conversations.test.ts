@@ -711,6 +711,21 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
         .assertReply(diagnosisOf(m, 'en'));
     });
 
+    it('counts against the rate limit: past it, a confident paste is neither read nor answered', async () => {
+      h = createHarness({ config: { quietListening: true, rateLimitPerMinute: 2 } });
+      await h.adapter
+        .send(messageFrom('Anyone up for lunch?', thread(1)))
+        .assertNoReply('small talk', NO_REPLY_MS)
+        .send(messageFrom('Noon works.', thread(2)))
+        .assertNoReply('small talk', NO_REPLY_MS)
+        .send(messageFrom(m.errorText, thread(3)))
+        .assertNoReply('rate limited, and quiet about it', NO_REPLY_MS);
+      assert.deepEqual(
+        h.logged('warn').map((line) => line['msg']),
+        ['rate limited'],
+      );
+    });
+
     it('is off unless configured', async () => {
       h = createHarness({ config: { quietListening: false } });
       await h.adapter.send(messageFrom(m.errorText, thread(1))).assertNoReply('not configured', NO_REPLY_MS);
