@@ -20,7 +20,10 @@ import { createOnTurnError } from './onTurnError';
  * own check is stricter, so the bot goes straight to the authenticated part, processActivity.
  */
 export class BotAdapter extends CloudAdapter {
-  /** Authenticates the request (401 on failure, as AuthenticationError) and runs the turn; expectReplies come back in the result. */
+  /**
+   * Authenticates the request and runs the turn; expectReplies come back in the result. A refused
+   * token throws AuthenticationError (401); authentication that could not run, AuthenticationUnavailableError.
+   */
   processCheckedActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, logic);
   }
@@ -63,14 +66,33 @@ export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'ap
   return adapter;
 }
 
-/** A token that jsonwebtoken cannot verify (bad or missing signature) is a 401, not CloudAdapter's 500 with the library's message. */
+/** Authentication that could not run: the request's token was not judged (the signing keys could not be fetched, say). A 500, not a 401. */
+export class AuthenticationUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('Bot Framework authentication could not check the token: it failed for a reason other than the token (see cause).', { cause });
+    this.name = 'AuthenticationUnavailableError';
+  }
+}
+
+/** What jsonwebtoken throws for a token it refuses: bad or missing signature, expired, not yet valid, wrong audience or issuer. */
+const TOKEN_REFUSALS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * Only a refused token is a 401 (AuthenticationError with that status): jsonwebtoken's own errors
+ * become one, where CloudAdapter would answer 500 with the library's message. Everything else (the
+ * OpenID metadata or the signing keys out of reach, which the SDK reports as AuthenticationError
+ * 500 or as a fetch error) is AuthenticationUnavailableError, with the error as its cause.
+ */
 class TokenRefusingAuthentication extends ConfigurationBotFrameworkAuthentication {
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (err) {
-      if (err instanceof AuthenticationError) throw err;
-      throw new AuthenticationError('Unauthorized. The token could not be validated.', StatusCodes.UNAUTHORIZED);
+      if (err instanceof AuthenticationError && err.statusCode < StatusCodes.INTERNAL_SERVER_ERROR) {
+        throw err.statusCode === StatusCodes.UNAUTHORIZED ? err : new AuthenticationError(err.message, StatusCodes.UNAUTHORIZED);
+      }
+      if (err instanceof Error && TOKEN_REFUSALS.has(err.name)) throw new AuthenticationError('Unauthorized. The token could not be validated.', StatusCodes.UNAUTHORIZED);
+      throw new AuthenticationUnavailableError(err);
     }
   }
 }

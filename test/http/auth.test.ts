@@ -15,7 +15,7 @@ import sinon from 'sinon';
 import { ConfigError, loadConfig } from '../../src/config';
 import { defaultKnowledge } from '../../src/knowledge';
 import type { StartedBot } from '../../src/main';
-import { botClient, cardsOf, diagnosedMode, messageFrom, newConversation, startTestBot, UNREACHABLE_SERVICE_URL, type BotClient } from '../helpers/http';
+import { botClient, capturingLogger, cardsOf, diagnosedMode, messageFrom, newConversation, startTestBot, UNREACHABLE_SERVICE_URL, type BotClient } from '../helpers/http';
 
 const APP_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const APP_PASSWORD = 'fake-secret-not-used-for-anything';
@@ -57,6 +57,25 @@ async function startOpenIdStub(publicKey: KeyObject, kid: string): Promise<{ ser
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { server, metadataUrl: `${base}/.well-known/openidconfiguration` };
+}
+
+/** A 127.0.0.1 port nothing listens on: bound once, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A metadata endpoint that answers every request with one status, as a failing Bot Framework endpoint would. */
+async function startStatusStub(status: number): Promise<{ server: Server; metadataUrl: string }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(status);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, metadataUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/openidconfiguration` };
 }
 
 describe('authentication over HTTP', function () {
@@ -127,6 +146,65 @@ describe('authentication over HTTP', function () {
     it('still answers /healthz without a token', async () => {
       assert.equal((await client.healthz()).status, 200);
     });
+  });
+
+  describe('when the token signing keys cannot be fetched', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const originalMetadataUrl = constants.ToBotFromChannelOpenIdMetadataUrl;
+    const now = Math.floor(Date.now() / 1000);
+    // Well formed, from the channel issuer: only the keys can tell whether it is good, and they cannot be had.
+    const token = signJwt(privateKey, 'some-key', { iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: UNREACHABLE_SERVICE_URL, iat: now, nbf: now - 60, exp: now + 3600 });
+    const paste = () => messageFrom(newConversation({ channelId: 'msteams', tenantId: TENANT_A }), LOGON_FAILED);
+
+    const endpoints: Array<[string, () => Promise<{ metadataUrl: string; stop: () => Promise<void> }>, RegExp]> = [
+      ['the OpenID metadata endpoint refuses connections', async () => ({ metadataUrl: `http://127.0.0.1:${await closedPort()}/.well-known/openidconfiguration`, stop: async () => {} }), /ECONNREFUSED/],
+      [
+        'the OpenID metadata endpoint answers 503',
+        async () => {
+          const { server, metadataUrl } = await startStatusStub(503);
+          return { metadataUrl, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+        },
+        /503/,
+      ],
+    ];
+    for (const [what, endpoint, cause] of endpoints) {
+      describe(what, () => {
+        let bot: StartedBot | undefined;
+        let client: BotClient;
+        let stopEndpoint = async () => {};
+        const log = capturingLogger();
+
+        beforeEach(() => sinon.stub(console, 'error'));
+        afterEach(() => sinon.restore());
+        before(async () => {
+          const started = await endpoint();
+          stopEndpoint = started.stop;
+          constants.ToBotFromChannelOpenIdMetadataUrl = started.metadataUrl;
+          bot = await startTestBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD, LOG_LEVEL: 'debug' }, log.logger);
+          client = botClient(bot.url);
+        });
+        after(async () => {
+          constants.ToBotFromChannelOpenIdMetadataUrl = originalMetadataUrl;
+          await bot?.stop();
+          await stopEndpoint();
+        });
+
+        it('answers 500, not 401, and logs the cause at error level without the token', async () => {
+          log.lines.splice(0);
+          const reply = await client.post(paste(), { headers: { authorization: `Bearer ${token}` } });
+          assert.equal(reply.status, 500, reply.text.slice(0, 200));
+          const errors = log.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['level'] === 'error');
+          assert.equal(errors.length, 1, log.lines.join(''));
+          assert.match(JSON.stringify(errors[0]), cause);
+          assert.ok(!log.lines.join('').includes(token.split('.')[2] ?? token), 'no token in the log');
+        });
+
+        it('still refuses a request without a token, and a token no channel issued, with 401', async () => {
+          assert.equal((await client.post(paste())).status, 401);
+          assert.equal((await client.post(paste(), { headers: { authorization: 'Bearer not-a-jwt-at-all' } })).status, 401);
+        });
+      });
+    }
   });
 
   describe('loadConfig', () => {
