@@ -3,6 +3,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
   StatusCodes,
+  type ConfigurationBotFrameworkAuthenticationOptions,
   type Activity,
   type BotState,
   type InvokeResponse,
@@ -84,7 +85,20 @@ const TOKEN_REFUSALS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBe
  * 500 or as a fetch error) is AuthenticationUnavailableError, with the error as its cause.
  */
 class TokenRefusingAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /** An app id is set: every request must carry a channel's token. */
+  private readonly authenticates: boolean;
+
+  constructor(options: ConfigurationBotFrameworkAuthenticationOptions, credentials: ConfigurationServiceClientCredentialFactory) {
+    super(options, credentials);
+    this.authenticates = Boolean(options.MicrosoftAppId);
+  }
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    // A channel's token vouches for one serviceUrl (its serviceurl claim), which the SDK compares only
+    // with a serviceUrl the activity names; and replies would go to whatever serviceUrl the activity names.
+    if (this.authenticates && !activity.serviceUrl?.trim()) {
+      throw new AuthenticationError('Unauthorized. The activity names no serviceUrl for its token to vouch for.', StatusCodes.UNAUTHORIZED);
+    }
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (err) {

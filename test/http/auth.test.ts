@@ -136,6 +136,15 @@ describe('authentication over HTTP', function () {
       });
     }
 
+    // The SDK checks the token's serviceurl claim only against a serviceUrl the activity names.
+    for (const [what, serviceUrl] of [['without serviceUrl', undefined], ['with an empty serviceUrl', '']] as const) {
+      it(`refuses an activity ${what} with 401, even with a good token`, async () => {
+        const activity = { ...paste(), serviceUrl };
+        const reply = await client.post(activity, { headers: { authorization: `Bearer ${token()}` } });
+        assert.equal(reply.status, 401, reply.text.slice(0, 200));
+      });
+    }
+
     it('accepts a token signed by a key in the channel metadata and answers the paste', async () => {
       const reply = await client.post(paste(), { headers: { authorization: `Bearer ${token()}` } });
       assert.equal(reply.status, 200, reply.text.slice(0, 200));
