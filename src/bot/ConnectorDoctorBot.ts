@@ -216,9 +216,10 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
         const mode = this.deps.matcher.modeById(failureMode);
         if (!mode) throw new Error(`guided troubleshooting reached an unknown failure mode ${failureMode}`);
         const supportContext: SupportContext = { source: 'guided', facts: {}, stepsTaken };
+        const diagnosisId = newDiagnosisId();
         this.deps.metrics.diagnosed(failureMode);
-        turn.log.info('guided troubleshooting reached a failure mode', { failureMode, steps: stepsTaken.length });
-        await turn.sendCard(renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: supportContext, fromGuided: true }));
+        turn.log.info('guided troubleshooting reached a failure mode', { diagnosisId, failureMode, steps: stepsTaken.length });
+        await turn.sendCard(renderDiagnosisCard({ lang, mode, confidence: null, facts: {}, others: [], diagnosisId, context: supportContext, fromGuided: true }));
       },
       noneReached: async (context, lang, stepsTaken) => {
         const turn = new Turn(context, lang, this.deps.logger);

@@ -11,7 +11,7 @@ import type { Turn } from './Turn';
 /** The longest paste the bot reads; the rest is ignored and the user told so. */
 export const MAX_PASTE_CHARS = 100 * 1024;
 
-/** Names one diagnosis in logs and feedback; nothing is stored under it. */
+/** Names one diagnosis in logs and on its card's buttons, so feedback can name it; nothing is stored under it. */
 export function newDiagnosisId(): string {
   return randomUUID().slice(0, 12);
 }
@@ -40,20 +40,21 @@ export class PasteDiagnosis {
   /** Answers a paste; true when it was recognised. */
   async answer(turn: Turn, text: string, read: ReadPaste = this.read(text)): Promise<boolean> {
     const { diagnosis, kinds } = read;
+    const diagnosisId = newDiagnosisId();
     if (text.length > MAX_PASTE_CHARS) await turn.say('reply.tooLong', { kb: Math.round(MAX_PASTE_CHARS / 1024) });
     if (diagnosis.match === null) {
       this.metrics.notRecognisedPaste();
-      turn.log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
+      turn.log.info('paste not recognised', { diagnosisId, length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
     } else {
       this.metrics.diagnosed(diagnosis.match.id);
-      turn.log.info('paste diagnosed', { failureMode: diagnosis.match.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
+      turn.log.info('paste diagnosed', { diagnosisId, failureMode: diagnosis.match.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
     }
-    await turn.sendCard(this.card(turn.lang, read));
+    await turn.sendCard(this.card(turn.lang, read, diagnosisId));
     return diagnosis.match !== null;
   }
 
   /** The card for a paste that was read: its diagnosis, or what the bot could not recognise. */
-  card(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): CardJson {
+  card(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste, diagnosisId = newDiagnosisId()): CardJson {
     const mode = diagnosis.match ? this.matcher.modeById(diagnosis.match.id) : undefined;
     if (!diagnosis.match || !mode) {
       return renderNotRecognisedCard({ lang, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
@@ -65,7 +66,7 @@ export class PasteDiagnosis {
       confidence: diagnosis.match.confidence,
       facts: diagnosis.match.facts,
       others: diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1),
-      diagnosisId: newDiagnosisId(),
+      diagnosisId,
       context,
       secretKinds: kinds,
     });

@@ -249,6 +249,21 @@ describe('conversations with Connector Doctor', () => {
       assert.equal(record.userId, USER_A.aadObjectId);
       assert.equal(record.source, 'paste');
       assert.equal(record.at, NOW.toISOString());
+      const diagnosisId = first.data['diagnosisId'];
+      assert.equal(typeof diagnosisId, 'string');
+      assert.equal(record.diagnosisId, diagnosisId, 'the record names the diagnosis it rates');
+      const diagnosed = h.logged('info').filter((line) => line['msg'] === 'paste diagnosed');
+      assert.deepEqual(
+        diagnosed.map((line) => line['diagnosisId']),
+        [diagnosisId],
+        'and so does the log line of the diagnosis',
+      );
+    });
+
+    it('a paste it does not recognise is logged with a diagnosis id too', async () => {
+      await h.say(messageFrom('My printer says PC LOAD LETTER.'));
+      const [line] = h.logged('info').filter((l) => l['msg'] === 'paste not recognised');
+      assert.match(String(line?.['diagnosisId']), /^[0-9a-f-]{12}$/);
     });
 
     it('"Didn\'t help" is recorded as not helpful and offers guided troubleshooting and a support request', async () => {
@@ -277,11 +292,43 @@ describe('conversations with Connector Doctor', () => {
       );
     });
 
-    it('each press is its own record', async () => {
+    it('"Didn\'t help" pressed twice by the same person is one record, counted once', async () => {
+      const diagnosis = await diagnosisCardFor(h, m.errorText);
+      const notHelped = buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped'));
+      await h.say(cardSubmit(notHelped));
+      await h.say(cardSubmit(notHelped));
+      assert.deepEqual(
+        (await h.feedbackRecords()).map((r) => [r.diagnosisId, r.helpful]),
+        [[notHelped['diagnosisId'], false]],
+      );
+      assert.match(h.parts.metrics.render([m.id]), /^connector_doctor_feedback_total\{helpful="false"\} 1$/m);
+    });
+
+    it('a second press by the same person on the same diagnosis updates their record to the latest verdict', async () => {
+      let now = NOW;
+      h = createHarness({ now: () => now });
       const diagnosis = await diagnosisCardFor(h, m.errorText);
       await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.fixed'))));
+      now = new Date(NOW.getTime() + 60_000);
       await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped'))));
-      assert.deepEqual((await h.feedbackRecords()).map((r) => r.helpful).sort(), [false, true]);
+      assert.deepEqual(
+        (await h.feedbackRecords()).map((r) => [r.helpful, r.at]),
+        [[false, now.toISOString()]],
+      );
+    });
+
+    it("each person's press on the same card in a channel is their own record", async () => {
+      const thread: ActivityOptions = { conversationType: 'channel', mention: true };
+      const diagnosis = await diagnosisCardFor(h, `${MENTION_TEXT} ${m.errorText}`, thread);
+      await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.fixed')), { ...thread, from: USER_A }));
+      await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped')), { ...thread, from: USER_B }));
+      assert.deepEqual(
+        (await h.feedbackRecords()).map((r) => [r.userId, r.helpful]).sort(),
+        [
+          [USER_A.aadObjectId, true],
+          [USER_B.aadObjectId, false],
+        ],
+      );
     });
 
     it('in Teams the acknowledgement replaces the card that was pressed', async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createStorage, StorageConfig } from '../../src/storage/createStorage';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
-import { FeedbackStore } from '../../src/storage/FeedbackStore';
+import { FeedbackStore, feedbackKey } from '../../src/storage/FeedbackStore';
 
 const blob = (container: string) => ({ kind: 'blob', connectionString: 'UseDevelopmentStorage=true', container });
 
@@ -60,10 +60,9 @@ describe('createStorage (memory)', () => {
   it('builds a bounded memory storage that keeps feedback records past its cap', async () => {
     const storage = await createStorage({ kind: 'memory', maxEntries: 2 });
     assert.ok(storage instanceof BoundedMemoryStorage);
-    const feedback = await new FeedbackStore(storage).record({ failureMode: 'logon-failed', helpful: true, conversationId: 'c1' });
+    const { record } = await new FeedbackStore(storage).record({ diagnosisId: 'd1', failureMode: 'logon-failed', helpful: true, conversationId: 'c1', userId: 'u1' });
     for (let i = 0; i < 5; i++) await storage.write({ [`conversation/${i}`]: { turn: i } });
     assert.equal(storage.size, 3);
-    const [key] = Object.keys(await storage.read([`feedback/c1/${feedback.id}`]));
-    assert.equal(key, `feedback/c1/${feedback.id}`);
+    assert.deepEqual(Object.keys(await storage.read([feedbackKey(record)])), ['feedback/c1/d1/u1']);
   });
 });
