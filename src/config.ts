@@ -26,6 +26,7 @@ const Environment = z.object({
   STORAGE_CONTAINER: z.string().default('connector-doctor-state'),
   STATE_MAX_CONVERSATIONS: z.coerce.number().int().min(100).default(10000),
   STATE_IDLE_MINUTES: z.coerce.number().int().min(1).default(24 * 60),
+  STATE_MAX_FEEDBACK: z.coerce.number().int().min(100).default(10000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(10000).default(8000),
@@ -84,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const storageInput = e.STORAGE_CONNECTION_STRING
     ? { kind: 'blob', connectionString: e.STORAGE_CONNECTION_STRING, container: e.STORAGE_CONTAINER }
-    : { kind: 'memory', maxEntries: e.STATE_MAX_CONVERSATIONS, idleTtlMs: e.STATE_IDLE_MINUTES * 60_000 };
+    : { kind: 'memory', maxEntries: e.STATE_MAX_CONVERSATIONS, idleTtlMs: e.STATE_IDLE_MINUTES * 60_000, maxFeedback: e.STATE_MAX_FEEDBACK };
   const storage = StorageConfig.safeParse(storageInput);
   if (!storage.success) {
     const issues = storage.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -41,7 +41,7 @@ export class CardActions {
       source: source === 'list' ? undefined : source,
     });
     // Pressing the same button again changes nothing worth counting; changing one's mind counts the new verdict.
-    if (replaced?.helpful !== helpful) this.deps.metrics.feedbackGiven(helpful);
+    if (replaced?.helpful !== helpful) this.deps.metrics.feedbackGiven(mode.id, helpful);
     turn.log.info('feedback recorded', { diagnosisId, failureMode: mode.id, helpful, replaced: replaced !== undefined });
     const card = renderFeedbackAckCard(turn.lang, mode, helpful, diagnosisId, context);
     if (activity.channelId === 'msteams' && activity.replyToId) {

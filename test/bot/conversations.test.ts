@@ -301,7 +301,7 @@ describe('conversations with Connector Doctor', () => {
         (await h.feedbackRecords()).map((r) => [r.diagnosisId, r.helpful]),
         [[notHelped['diagnosisId'], false]],
       );
-      assert.match(h.parts.metrics.render([m.id]), /^connector_doctor_feedback_total\{helpful="false"\} 1$/m);
+      assert.match(h.parts.metrics.render([m.id]), /^connector_doctor_feedback_total\{failure_mode="logon-failed",helpful="false"\} 1$/m);
     });
 
     it('a second press by the same person on the same diagnosis updates their record to the latest verdict', async () => {

@@ -266,6 +266,16 @@ describe('authentication over HTTP', function () {
       });
     }
 
+    it('bounds feedback records in memory: STATE_MAX_FEEDBACK, 10000 unless set', () => {
+      assert.deepEqual(loadConfig({}).storage, { kind: 'memory', maxEntries: 10_000, idleTtlMs: 24 * 60 * 60_000, maxFeedback: 10_000 });
+      const { storage } = loadConfig({ STATE_MAX_FEEDBACK: '500' });
+      assert.equal(storage.kind === 'memory' ? storage.maxFeedback : undefined, 500);
+      assert.throws(
+        () => loadConfig({ STATE_MAX_FEEDBACK: '10' }),
+        (err: unknown) => err instanceof ConfigError && /\bSTATE_MAX_FEEDBACK\b/.test(err.message),
+      );
+    });
+
     for (const port of ['abc', '70000', '-1', '80.5']) {
       it(`refuses PORT=${port}, naming PORT`, () => {
         assert.throws(
