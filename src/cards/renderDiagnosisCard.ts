@@ -1,7 +1,7 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, factRows, t } from '../knowledge/messages';
-import { expandCardLate, late, tokenOf, type CardJson } from './expandCard';
-import type { SupportContext } from './SupportContext';
+import { expandCardLate, fitCard, late, tokenOf, type CardJson } from './expandCard';
+import { fittingSupportContexts, type SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
 
 export interface DiagnosisCardInput {
@@ -57,7 +57,7 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const shape = { hasConfidence: confidence !== null, hasFactSummary: factSummary !== undefined, factLabels: factList.map((row) => row.label) };
   const key = JSON.stringify([tokenOf(mode), lang, shape, otherIds, fromGuided, secretKinds]);
   const card = expandCardLate(template, key, () => diagnosisData(input, otherIds, shape), values);
-  return withActionData(card, diagnosisId, context);
+  return fitCard(fittingSupportContexts(context), (fitting) => withActionData(card, diagnosisId, fitting));
 }
 
 interface DiagnosisShape {

@@ -1,6 +1,7 @@
 import type { Facts, FailureMode, Lang } from '../knowledge';
 import { factRows, t } from '../knowledge/messages';
-import { excerpt, expandCard, type CardJson } from './expandCard';
+import { excerpt, expandCard, fitCard, type CardJson } from './expandCard';
+import { fittingContexts } from './SupportContext';
 import template from './templates/supportRequestCard.json';
 
 export interface SupportRequestInput {
@@ -34,7 +35,15 @@ export function supportSummary({ lang, mode, redactedErrorText, facts, stepsTrie
   return lines.join('\n');
 }
 
+/** The card; a summary too large for it loses the error text first (cut, then left out), then the steps, then the facts. */
 export function renderSupportRequestCard(input: SupportRequestInput): CardJson {
+  const carried = { redactedText: input.redactedErrorText, facts: input.facts, stepsTaken: [...input.stepsTried] };
+  return fitCard(fittingContexts(carried), ({ redactedText, facts, stepsTaken }) =>
+    expandSupportRequestCard({ ...input, redactedErrorText: redactedText, facts, stepsTried: stepsTaken }),
+  );
+}
+
+function expandSupportRequestCard(input: SupportRequestInput): CardJson {
   const { lang, mode, at } = input;
   return expandCard(template, {
     title: t(lang, 'card.support.title'),

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { Activity, Attachment } from 'botbuilder';
 import sinon from 'sinon';
 import { MAX_CARD_BYTES } from '../../src/cards/expandCard';
+import { MAX_CONTEXT_TEXT, MAX_FACT_CHARS, MAX_STEP_CHARS, MAX_STEPS, SupportContext } from '../../src/cards/SupportContext';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
 import { defaultKnowledge, loadQuestionTree, type FailureMode, type FailureModeId, type Lang } from '../../src/knowledge';
 import { t } from '../../src/knowledge/messages';
@@ -518,6 +519,55 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
         .send(messageFrom(paste))
         .assertReply(t('en', 'reply.tooLong', { kb: 100 }))
         .assertReply(diagnosisOf(m, 'en'));
+    });
+  });
+
+  describe("every reply fits Teams' 28 KB message limit, measured as sent", () => {
+    const TEAMS_LIMIT = 28 * 1024;
+    const sentBytes = (reply: Partial<Activity> | undefined) => Buffer.byteLength(JSON.stringify(reply));
+    const worst = (n: number) => '\u0001'.repeat(n);
+    const paddings: Array<[string, string]> = [
+      ['control characters (six bytes each in JSON)', '\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0010'.repeat(500)],
+      ['Hangul (three bytes each)', '관리자'.repeat(1200)],
+      ['emoji and lone surrogates', '😀\ud800'.repeat(1500)],
+    ];
+    for (const [what, padding] of paddings) {
+      it(`a paste padded with ${what}: each diagnosis, in both languages, fits and its buttons still carry the paste's start`, async () => {
+        for (const m of modes) {
+          for (const locale of ['en-US', 'ko-KR']) {
+            const [reply, ...more] = await h.say(messageFrom(`${m.errorText}\n${padding}`, { locale }));
+            assert.equal(more.length, 0);
+            assert.ok(sentBytes(reply) < TEAMS_LIMIT, `${m.id} ${locale}: ${sentBytes(reply)} bytes`);
+            const context = buttonData(cardOf(reply), 'supportRequest')['context'] as { redactedText?: string } | undefined;
+            assert.ok((context?.redactedText?.length ?? 0) >= 300, `${m.id} ${locale}: ${context?.redactedText?.length} characters of the paste left`);
+          }
+        }
+        assert.deepEqual(h.logged('error'), []);
+      });
+    }
+
+    it('the support context of the report (40 steps of 600 characters) is a button it cannot read, not a failed turn', async () => {
+      const context = { source: 'guided', facts: {}, stepsTaken: Array.from({ length: 40 }, () => 's'.repeat(600)) };
+      await h.adapter.send(cardSubmit({ verb: 'supportRequest', failureMode: 'logon-failed', context })).assertReply(t('en', 'reply.badSubmit'));
+      assert.deepEqual(h.logged('error'), []);
+    });
+
+    it('a support context at the schema limits, of the characters JSON escapes most, fits every card it reaches', async () => {
+      const facts = Object.fromEntries(['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'].map((k) => [k, worst(MAX_FACT_CHARS)]));
+      const context = { source: 'paste', redactedText: worst(MAX_CONTEXT_TEXT + 2), facts, stepsTaken: Array.from({ length: MAX_STEPS }, () => worst(MAX_STEP_CHARS)) };
+      assert.ok(SupportContext.safeParse(context).success, 'at the limits, not past them');
+      const submits = [
+        { verb: 'supportRequest', failureMode: 'no-tenant-permission', diagnosisId: 'd-1', context },
+        { verb: 'feedback', helpful: false, failureMode: 'no-tenant-permission', diagnosisId: 'd-1', context },
+      ];
+      for (const submit of submits) {
+        for (const locale of ['en-US', 'ko-KR']) {
+          const [reply] = await h.say(cardSubmit(submit, { locale }));
+          cardOf(reply);
+          assert.ok(sentBytes(reply) < TEAMS_LIMIT, `${submit.verb} ${locale}: ${sentBytes(reply)} bytes`);
+        }
+      }
+      assert.deepEqual(h.logged('error'), []);
     });
   });
 
