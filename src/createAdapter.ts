@@ -51,7 +51,8 @@ const TIME_FIELDS = [
 ] as const;
 
 /** BotAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local callers. */
-export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, states: readonly BotState[]): BotAdapter {
+/** senderState: what a failed turn clears (see createOnTurnError). */
+export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, senderState: BotState): BotAdapter {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.appId ?? '',
     MicrosoftAppPassword: config.appPassword ?? '',
@@ -63,7 +64,7 @@ export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'ap
     credentials,
   );
   const adapter = new BotAdapter(auth);
-  adapter.onTurnError = createOnTurnError(logger, states);
+  adapter.onTurnError = createOnTurnError(logger, senderState);
   return adapter;
 }
 

@@ -18,8 +18,8 @@ export interface StartedBot {
 export async function startBot(config: Readonly<Config>, logger: Logger = createLogger({ level: config.logLevel })): Promise<StartedBot> {
   const metrics = new Metrics();
   const storage = await createStorage(config.storage, { onFeedbackEvicted: () => metrics.feedbackEvicted() });
-  const { bot, conversationState, privateState, matcher } = createBot({ storage, logger, config, metrics });
-  const adapter = createAdapter(config, logger, [conversationState, privateState]);
+  const { bot, privateState, matcher } = createBot({ storage, logger, config, metrics });
+  const adapter = createAdapter(config, logger, privateState);
   const { server, inFlight } = createServer({
     adapter,
     bot,

@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { MAX_CARD_BYTES } from '../../src/cards/expandCard';
 import { MAX_CONTEXT_TEXT, MAX_FACT_CHARS, MAX_STEP_CHARS, MAX_STEPS, SupportContext } from '../../src/cards/SupportContext';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
-import { defaultKnowledge, loadQuestionTree, type FailureMode, type FailureModeId, type Lang } from '../../src/knowledge';
+import { defaultKnowledge, defaultMatcher, loadQuestionTree, type FailureMode, type FailureModeId, type Lang, type Matcher } from '../../src/knowledge';
 import { t } from '../../src/knowledge/messages';
 import { BOT, MENTION_TEXT, USER_A, USER_B, cardSubmit, conversationUpdate, invoke, messageFrom, type ActivityOptions } from '../helpers/activities';
 import { allTextOf, buttonData, cardOf, createHarness, describeReplies, markdownTextsOf, submitActions, textsOf, titleOf, type BotHarness, type CardJson } from '../helpers/botHarness';
@@ -770,6 +770,36 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
       const errors = h.logged('error');
       assert.equal(errors.length, 1);
       assert.equal(errors[0]?.['ref'], ref);
+      h.logLines.splice(0);
+    });
+  });
+
+  describe("a failed turn and other people's state", () => {
+    it("ends only the sender's guided run: the thread's state and another person's run stay", async () => {
+      const real = defaultMatcher();
+      const matcher = Object.create(real) as Matcher;
+      matcher.diagnose = (text) => {
+        if (text.includes('BOOM')) throw new Error('the matcher broke');
+        return real.diagnose(text);
+      };
+      h = createHarness({ matcher, config: { quietListening: true } });
+      const thread: ActivityOptions = { conversationType: 'channel', conversationId: '19:general@thread.tacv2;messageid=7' };
+      const mentioned = (text: string, from: typeof USER_A) => messageFrom(`${MENTION_TEXT} ${text}`, { ...thread, mention: true, from });
+      const shells = mode('tenant-shell-limit');
+
+      // The quiet listener answers once per thread: the thread's shared state remembers it has.
+      await h.adapter.send(messageFrom(shells.errorText, thread)).assertReply(diagnosisOf(shells, 'en'));
+      await h.say(mentioned('troubleshoot', USER_A));
+      await h.say(mentioned('troubleshoot', USER_B));
+
+      // Ken's paste during his run fails the turn.
+      const failed = await h.say(mentioned('BOOM Get-CsWebTicket : Logon failed', USER_A));
+      assert.match(failed.at(-1)?.text ?? '', /reference [0-9a-f]{8}/);
+      assert.equal(h.logged('error').length, 1);
+
+      await h.adapter.send(messageFrom(shells.errorText, thread)).assertNoReply('the thread still remembers its quiet answer', NO_REPLY_MS);
+      await h.adapter.send(mentioned('cancel', USER_B)).assertReply(t('en', 'reply.guidedCancelled'));
+      await h.adapter.send(mentioned('cancel', USER_A)).assertReply(t('en', 'reply.guidedNotActive'));
       h.logLines.splice(0);
     });
   });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { TestAdapter, type Activity, type Storage, type StoreItems } from 'botbuilder';
 import { createBot, type BotParts, type CreateBotDeps } from '../../src/createBot';
+import type { Matcher } from '../../src/knowledge';
 import { createLogger } from '../../src/logger';
 import { createOnTurnError } from '../../src/onTurnError';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** The store under the recording decorator; a BoundedMemoryStorage unless given. */
   storage?: Storage;
+  /** The default matcher unless given (a fake that fails, say). */
+  matcher?: Matcher;
 }
 
 export interface BotHarness {
@@ -56,7 +59,7 @@ export interface BotHarness {
 }
 
 /** The real bot from the composition root, behind a TestAdapter, with storage and log in reach. */
-export function createHarness({ config = {}, now, storage: inner }: HarnessOptions = {}): BotHarness {
+export function createHarness({ config = {}, now, storage: inner, matcher }: HarnessOptions = {}): BotHarness {
   const storage = new RecordingStorage(inner);
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
@@ -65,9 +68,10 @@ export function createHarness({ config = {}, now, storage: inner }: HarnessOptio
     logger,
     config: { allowedTenantIds: undefined, localMode: false, quietListening: false, rateLimitPerMinute: 0, ...config },
     ...(now ? { now } : {}),
+    ...(matcher ? { matcher } : {}),
   });
   const adapter = new TestAdapter((context) => parts.bot.run(context));
-  adapter.onTurnError = createOnTurnError(logger, [parts.conversationState, parts.privateState]);
+  adapter.onTurnError = createOnTurnError(logger, parts.privateState);
 
   const logged = (level: string) =>
     logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => record['level'] === level);
