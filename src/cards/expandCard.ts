@@ -30,7 +30,7 @@ export function expandCard(template: object, data: object): CardJson {
   const json = JSON.stringify(found.expand({ $root: data }));
   const bytes = Buffer.byteLength(json);
   if (bytes > MAX_CARD_BYTES) throw new CardTooLargeError(bytes);
-  return JSON.parse(json) as CardJson;
+  return withSizeBound(JSON.parse(json) as CardJson, bytes);
 }
 
 export class CardTooLargeError extends Error {
@@ -46,15 +46,40 @@ export function cardBytes(card: CardJson): number {
 }
 
 /**
+ * Upper bounds of card sizes, so that a card built from an expansion need not be serialized again
+ * to be measured: an expansion's size is known from expanding it, and what goes in afterwards (late
+ * values, button data) is counted as it goes in. Most cards are far below the limit.
+ */
+const sizeBounds = new WeakMap<object, number>();
+
+/** Records that the card's JSON is at most `bytes` long; returns the card. */
+export function withSizeBound<T extends object>(card: T, bytes: number): T {
+  sizeBounds.set(card, bytes);
+  return card;
+}
+
+/** At most how large the card's JSON is, when that was recorded (withSizeBound). */
+export function sizeBound(card: object): number | undefined {
+  return sizeBounds.get(card);
+}
+
+/** A string's size in a card's JSON, quotes and escapes included. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
+/**
  * The card of the first variant, fullest first, that fits MAX_CARD_BYTES measured as it is sent,
- * per-paste values and button data included. The last variant should carry nothing from the
- * paste; a card too large even then is a fault of the templates or the knowledge data.
+ * per-paste values and button data included: whole, unless its size bound is already under the
+ * limit. The last variant should carry nothing from the paste; a card too large even then is a
+ * fault of the templates or the knowledge data.
  */
 export function fitCard<T>(variants: Iterable<T>, render: (variant: T) => CardJson): CardJson {
   let tooLarge: CardTooLargeError | undefined;
   for (const variant of variants) {
     try {
       const card = render(variant);
+      if ((sizeBound(card) ?? Infinity) <= MAX_CARD_BYTES) return card;
       const bytes = cardBytes(card);
       if (bytes <= MAX_CARD_BYTES) return card;
       tooLarge = new CardTooLargeError(bytes);
@@ -110,24 +135,30 @@ const LATE_VALUE = /\ue000late:([^\ue000]{1,64})\ue000/g;
  * expandCardCached for a card with late fields (see late()): the expansion is cached under `key`,
  * which must not depend on the late values, and each call puts `values` into a frozen copy of the
  * parts that hold markers; the other parts are shared with the cached card. Only the card with
- * its values can be measured: the caller fits it (fitCard).
+ * its values can be measured: the caller fits it (fitCard), helped by its size bound.
  */
 export function expandCardLate(template: object, key: string, buildData: () => object, values: Readonly<Record<string, string>>): CardJson {
-  return fillLate(expandCardCached(template, key, buildData), values) as CardJson;
+  const cached = expandCardCached(template, key, buildData);
+  const added = { bytes: 0 };
+  const card = fillLate(cached, values, added) as CardJson;
+  const bound = sizeBound(cached);
+  return bound === undefined ? card : withSizeBound(card, bound + added.bytes);
 }
 
-function fillLate(node: unknown, values: Readonly<Record<string, string>>): unknown {
+/** Puts the values in; `added` counts every value put in as JSON, an upper bound of what the card grows by. */
+function fillLate(node: unknown, values: Readonly<Record<string, string>>, added: { bytes: number }): unknown {
   if (typeof node === 'string') {
     if (!node.includes(LATE_MARK)) return node;
     return node.replace(LATE_VALUE, (_, name: string) => {
       const value = values[name];
       if (value === undefined) throw new Error(`card: no value for the late field "${name}"`);
+      added.bytes += jsonBytes(value);
       return value;
     });
   }
   if (typeof node !== 'object' || node === null || !holdsLate(node)) return node;
-  if (Array.isArray(node)) return Object.freeze(node.map((child) => fillLate(child, values)));
-  return Object.freeze(Object.fromEntries(Object.entries(node).map(([k, child]) => [k, fillLate(child, values)])));
+  if (Array.isArray(node)) return Object.freeze(node.map((child) => fillLate(child, values, added)));
+  return Object.freeze(Object.fromEntries(Object.entries(node).map(([k, child]) => [k, fillLate(child, values, added)])));
 }
 
 /** Whether a part of a cached (frozen, unchanging) card holds a late marker; remembered per part. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { galleryCards } from '../../scripts/cardsPreview';
-import { MAX_CARD_BYTES, type CardJson } from '../../src/cards/expandCard';
+import { MAX_CARD_BYTES, sizeBound, type CardJson } from '../../src/cards/expandCard';
 import { renderDiagnosisCard, type DiagnosisCardInput } from '../../src/cards/renderDiagnosisCard';
 import { renderFeedbackAckCard } from '../../src/cards/renderFeedbackAckCard';
 import { renderHelpCard } from '../../src/cards/renderHelpCard';
@@ -41,6 +41,7 @@ function assertTeamsReady(card: CardJson): void {
   assert.equal(card.version, '1.5');
   assert.deepEqual((card.msteams as { width?: unknown } | undefined)?.width, 'Full');
   assert.ok(bytesOf(card) < MAX_CARD_BYTES, `card is ${bytesOf(card)} bytes`);
+  assert.ok((sizeBound(card) ?? Infinity) >= bytesOf(card), `its size bound ${sizeBound(card)} is below its ${bytesOf(card)} bytes`);
 }
 
 function otherThan(mode: FailureMode, count: number): Candidate[] {

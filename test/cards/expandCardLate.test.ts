@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CardTooLargeError, cardBytes, expandCardLate, fitCard, late, MAX_CARD_BYTES } from '../../src/cards/expandCard';
+import { CardTooLargeError, cardBytes, expandCardLate, fitCard, late, MAX_CARD_BYTES, sizeBound } from '../../src/cards/expandCard';
 
 /** A template of its own, so the cache entries of these tests belong to them alone. */
 function template() {
@@ -67,6 +67,13 @@ describe('fitCard: the card measured as it is sent', () => {
     const card = fitCard(['\u0001'.repeat(5000), '\u0001'.repeat(3000), 'short'], render);
     assert.ok(cardBytes(card) <= MAX_CARD_BYTES);
     assert.equal((card.body as Array<{ text: string }>)[1]?.text, `User: ${'\u0001'.repeat(3000)} (1%)`);
+  });
+
+  it("never bounds a card's size below its size as sent, so a card under its bound is measured no further", () => {
+    for (const user of ['a', '\u0001'.repeat(100), '"quoted" \\ back', '😀\ud800', late('percent')]) {
+      const card = render(user);
+      assert.ok((sizeBound(card) ?? 0) >= cardBytes(card), JSON.stringify(user));
+    }
   });
 
   it('lets any other error of a render through', () => {
