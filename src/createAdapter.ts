@@ -50,8 +50,10 @@ const TIME_FIELDS = [
   ['expiration', 'rawExpiration'],
 ] as const;
 
-/** BotAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local callers. */
-/** senderState: what a failed turn clears (see createOnTurnError). */
+/**
+ * BotAdapter with Bot Framework authentication; without an app id it accepts unauthenticated local
+ * callers. A failed turn clears senderState, the sender's own state (see createOnTurnError).
+ */
 export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'appType' | 'appTenantId'>, logger: Logger, senderState: BotState): BotAdapter {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.appId ?? '',

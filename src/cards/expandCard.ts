@@ -63,7 +63,7 @@ export function sizeBound(card: object): number | undefined {
   return sizeBounds.get(card);
 }
 
-/** A string's size in a card's JSON, quotes and escapes included. */
+/** A value's size as JSON in UTF-8, quotes and escapes included. */
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value));
 }
