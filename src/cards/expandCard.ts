@@ -63,9 +63,15 @@ export function sizeBound(card: object): number | undefined {
   return sizeBounds.get(card);
 }
 
-/** A value's size as JSON in UTF-8, quotes and escapes included. */
-export function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value));
+/**
+ * At most how large a value is as JSON in UTF-8, from the lengths of its strings alone: a UTF-16
+ * unit takes at most six bytes (\uXXXX), so nothing has to be serialized to bound it.
+ */
+export function jsonBytesAtMost(value: unknown): number {
+  if (typeof value === 'string') return 6 * value.length + 2;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + jsonBytesAtMost(item) + 1, 2);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).reduce((sum, [key, item]) => sum + jsonBytesAtMost(key) + jsonBytesAtMost(item) + 2, 2);
+  return 24;
 }
 
 /**
@@ -152,7 +158,7 @@ function fillLate(node: unknown, values: Readonly<Record<string, string>>, added
     return node.replace(LATE_VALUE, (_, name: string) => {
       const value = values[name];
       if (value === undefined) throw new Error(`card: no value for the late field "${name}"`);
-      added.bytes += jsonBytes(value);
+      added.bytes += jsonBytesAtMost(value);
       return value;
     });
   }

@@ -1,6 +1,6 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Step } from '../knowledge';
 import { confidenceInWords, factRows, t } from '../knowledge/messages';
-import { expandCardLate, fitCard, jsonBytes, late, sizeBound, tokenOf, withSizeBound, type CardJson } from './expandCard';
+import { expandCardLate, fitCard, jsonBytesAtMost, late, sizeBound, tokenOf, withSizeBound, type CardJson } from './expandCard';
 import { fittingSupportContexts, type SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
 
@@ -35,15 +35,17 @@ export function withActionData(card: CardJson, diagnosisId: string, context: Sup
   const actions = card.actions as Array<{ data?: Record<string, unknown> }> | undefined;
   if (!Array.isArray(actions)) return card;
   const leadsToSupport = (data: Record<string, unknown>) => data.verb === 'supportRequest' || (data.verb === 'feedback' && data.helpful === false);
+  let addedBytes = 0;
   const withData = actions.map((action) => {
     if (!action.data) return action;
     const source = context && action.data.verb === 'feedback' ? { source: context.source } : {};
     const support = context && leadsToSupport(action.data) ? { context } : {};
-    return { ...action, data: { ...action.data, diagnosisId, ...source, ...support } };
+    const added = { diagnosisId, ...source, ...support };
+    addedBytes += jsonBytesAtMost(added);
+    return { ...action, data: { ...action.data, ...added } };
   });
   const bound = sizeBound(card);
-  // The card's bound counts its old actions too: the new ones on top keep it a bound.
-  return bound === undefined ? { ...card, actions: withData } : withSizeBound({ ...card, actions: withData }, bound + jsonBytes(withData));
+  return bound === undefined ? { ...card, actions: withData } : withSizeBound({ ...card, actions: withData }, bound + addedBytes);
 }
 
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CardTooLargeError, cardBytes, expandCardLate, fitCard, late, MAX_CARD_BYTES, sizeBound } from '../../src/cards/expandCard';
+import { CardTooLargeError, cardBytes, expandCardLate, fitCard, jsonBytesAtMost, late, MAX_CARD_BYTES, sizeBound } from '../../src/cards/expandCard';
 
 /** A template of its own, so the cache entries of these tests belong to them alone. */
 function template() {
@@ -74,6 +74,11 @@ describe('fitCard: the card measured as it is sent', () => {
       const card = render(user);
       assert.ok((sizeBound(card) ?? 0) >= cardBytes(card), JSON.stringify(user));
     }
+  });
+
+  it('bounds a value as JSON from its string lengths, never below its size', () => {
+    const values: unknown[] = ['', 'a', '\u0001\u001f', '"\\', '관리자', '😀', '\ud800', { k: ['x', 1, true, null, { '\u0000': 'y' }] }, []];
+    for (const value of values) assert.ok(jsonBytesAtMost(value) >= Buffer.byteLength(JSON.stringify(value)), JSON.stringify(value));
   });
 
   it('lets any other error of a render through', () => {
