@@ -19,18 +19,22 @@ const Environment = z.object({
   HOST: optionalString,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ALLOW_UNAUTHENTICATED: boolean,
-  ALLOWED_TENANT_IDS: optionalString,
+  /** Not optionalString: set but blank (a template's unset variable) must not read as "not set". */
+  ALLOWED_TENANT_IDS: z.string().optional(),
   QUIET_LISTENING: boolean,
   STORAGE_CONNECTION_STRING: optionalString,
   STORAGE_CONTAINER: z.string().default('connector-doctor-state'),
   STATE_MAX_CONVERSATIONS: z.coerce.number().int().min(100).default(10000),
   STATE_IDLE_MINUTES: z.coerce.number().int().min(1).default(24 * 60),
+  STATE_MAX_FEEDBACK: z.coerce.number().int().min(100).default(10000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(10000).default(8000),
 });
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+/** A tenant as Teams names it in an activity: the directory's GUID. */
+const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const Config = z.object({
   appId: z.string().optional(),
@@ -81,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const storageInput = e.STORAGE_CONNECTION_STRING
     ? { kind: 'blob', connectionString: e.STORAGE_CONNECTION_STRING, container: e.STORAGE_CONTAINER }
-    : { kind: 'memory', maxEntries: e.STATE_MAX_CONVERSATIONS, idleTtlMs: e.STATE_IDLE_MINUTES * 60_000 };
+    : { kind: 'memory', maxEntries: e.STATE_MAX_CONVERSATIONS, idleTtlMs: e.STATE_IDLE_MINUTES * 60_000, maxFeedback: e.STATE_MAX_FEEDBACK };
   const storage = StorageConfig.safeParse(storageInput);
   if (!storage.success) {
     const issues = storage.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -96,11 +100,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host,
     localMode,
     logLevel: e.LOG_LEVEL,
-    allowedTenantIds: e.ALLOWED_TENANT_IDS?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    allowedTenantIds: allowedTenantIds(e.ALLOWED_TENANT_IDS),
     quietListening: e.QUIET_LISTENING,
     storage: storage.data,
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   });
+}
+
+/** The allow-list, lower case; undefined when the variable is unset. Set, it fails closed: no id, or one that is not a GUID, stops start-up. */
+function allowedTenantIds(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (ids.length === 0) {
+    throw new ConfigError('ALLOWED_TENANT_IDS: set but names no tenant. Give one or more tenant ids (GUIDs), comma-separated, or unset it to allow every tenant.');
+  }
+  const bad = ids.filter((id) => !TENANT_GUID.test(id));
+  if (bad.length > 0) {
+    throw new ConfigError(`ALLOWED_TENANT_IDS: not a tenant id: ${bad.map((id) => JSON.stringify(id)).join(', ')}. Teams names a tenant by its GUID (Entra admin center, Overview, Tenant ID).`);
+  }
+  return ids;
 }

@@ -21,7 +21,7 @@ export interface BotParts {
 export interface CreateBotDeps {
   storage: Storage;
   logger: Logger;
-  config: Pick<Config, 'allowedTenantIds' | 'quietListening' | 'rateLimitPerMinute'> & Partial<Pick<Config, 'appId' | 'localMode'>>;
+  config: Pick<Config, 'allowedTenantIds' | 'localMode' | 'quietListening' | 'rateLimitPerMinute'> & Partial<Pick<Config, 'appId'>>;
   matcher?: Matcher;
   tree?: QuestionTree;
   metrics?: Metrics;
@@ -51,11 +51,11 @@ export function createBot({
     feedback: new FeedbackStore(storage),
     supportDesk: new SupportDeskStore(storage),
     proactive,
-    localMode: config.localMode,
     logger,
     metrics,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),
     allowedTenantIds: config.allowedTenantIds,
+    localMode: config.localMode,
     quietListening: config.quietListening,
     now,
   });

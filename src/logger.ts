@@ -12,8 +12,16 @@ export interface Logger {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 function serialise(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+  if (!(value instanceof Error)) return value;
+  // A system error's code (ECONNREFUSED) and the error behind a wrapping one say what happened.
+  const { code } = value as { code?: unknown };
+  return {
+    name: value.name,
+    message: value.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: value.stack,
+    ...(value.cause !== undefined ? { cause: serialise(value.cause) } : {}),
+  };
 }
 
 /** One JSON object per line. Callers pass ids and counts, never raw paste text. */

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { createAdapter } from './createAdapter';
 import { createBot } from './createBot';
 import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
 import { createServer } from './server';
 import { createStorage } from './storage/createStorage';
 import packageJson from '../package.json';
@@ -15,9 +16,10 @@ export interface StartedBot {
 
 /** Starts the bot from a parsed configuration; returns a handle that shuts it down gracefully. */
 export async function startBot(config: Readonly<Config>, logger: Logger = createLogger({ level: config.logLevel })): Promise<StartedBot> {
-  const storage = await createStorage(config.storage);
-  const { bot, conversationState, privateState, metrics, matcher } = createBot({ storage, logger, config });
-  const adapter = createAdapter(config, logger, [conversationState, privateState]);
+  const metrics = new Metrics();
+  const storage = await createStorage(config.storage, { onFeedbackEvicted: () => metrics.feedbackEvicted() });
+  const { bot, privateState, matcher } = createBot({ storage, logger, config, metrics });
+  const adapter = createAdapter(config, logger, privateState);
   const { server, inFlight } = createServer({
     adapter,
     bot,

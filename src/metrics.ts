@@ -2,7 +2,9 @@
 export class Metrics {
   private readonly diagnoses = new Map<string, number>();
   private notRecognised = 0;
-  private readonly feedback = { helpful: 0, notHelpful: 0 };
+  /** Per failure mode: [not helpful, helpful]. */
+  private readonly feedback = new Map<string, [number, number]>();
+  private feedbackEvictedCount = 0;
   private readonly buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   private readonly bucketCounts = new Array<number>(this.buckets.length).fill(0);
   private latencySum = 0;
@@ -21,9 +23,14 @@ export class Metrics {
     this.notRecognised++;
   }
 
-  feedbackGiven(helpful: boolean): void {
-    if (helpful) this.feedback.helpful++;
-    else this.feedback.notHelpful++;
+  feedbackGiven(failureMode: string, helpful: boolean): void {
+    const counts = this.feedback.get(failureMode) ?? [0, 0];
+    counts[helpful ? 1 : 0]++;
+    this.feedback.set(failureMode, counts);
+  }
+
+  feedbackEvicted(): void {
+    this.feedbackEvictedCount++;
   }
 
   rejectedRequest(reason: string): void {
@@ -72,10 +79,15 @@ export class Metrics {
       '# HELP connector_doctor_not_recognised_total Pastes the matcher abstained on.',
       '# TYPE connector_doctor_not_recognised_total counter',
       `connector_doctor_not_recognised_total ${this.notRecognised}`,
-      '# HELP connector_doctor_feedback_total Feedback on diagnoses.',
+      '# HELP connector_doctor_feedback_total Feedback on diagnoses, by failure mode; a repeated press is not counted again.',
       '# TYPE connector_doctor_feedback_total counter',
-      `connector_doctor_feedback_total{helpful="true"} ${this.feedback.helpful}`,
-      `connector_doctor_feedback_total{helpful="false"} ${this.feedback.notHelpful}`,
+      ...failureModes.flatMap((id) => {
+        const [notHelpful, helpful] = this.feedback.get(id) ?? [0, 0];
+        return [`connector_doctor_feedback_total{failure_mode="${id}",helpful="true"} ${helpful}`, `connector_doctor_feedback_total{failure_mode="${id}",helpful="false"} ${notHelpful}`];
+      }),
+      '# HELP connector_doctor_feedback_evicted_total Feedback records memory storage let go, oldest first, to stay within STATE_MAX_FEEDBACK.',
+      '# TYPE connector_doctor_feedback_evicted_total counter',
+      `connector_doctor_feedback_evicted_total ${this.feedbackEvictedCount}`,
       '# HELP connector_doctor_rejected_requests_total Requests refused before the bot saw them.',
       '# TYPE connector_doctor_rejected_requests_total counter',
       ...[...this.rejected].map(([reason, n]) => `connector_doctor_rejected_requests_total{reason="${reason}"} ${n}`),

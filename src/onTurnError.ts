@@ -4,18 +4,21 @@ import { detectLanguage } from './teams/detectLanguage';
 import { t } from './knowledge/messages';
 import type { Logger } from './logger';
 
-/** The one error policy: log with ids, apologise, clear the state that may be broken. */
-export function createOnTurnError(logger: Logger, states: readonly BotState[]) {
+/**
+ * The one error policy: log with ids, apologise, and clear the state that may be broken: the
+ * sender's own state in the conversation (their guided run), which a turn that failed once would
+ * fail on again. State the conversation shares (a channel thread's, everyone's in it) is left
+ * alone: one person's failed turn must not end or reset anything of anyone else's.
+ */
+export function createOnTurnError(logger: Logger, senderState: BotState) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     const ref = randomUUID().slice(0, 8);
     const { activity } = context;
     logger.error('turn failed', { ref, err: error, activityId: activity.id, conversationId: activity.conversation?.id, type: activity.type });
-    for (const state of states) {
-      try {
-        await state.delete(context);
-      } catch (err) {
-        logger.warn('could not clear state after a failed turn', { ref, err });
-      }
+    try {
+      await senderState.delete(context);
+    } catch (err) {
+      logger.warn("could not clear the sender's state after a failed turn", { ref, err });
     }
     if (activity.type !== 'message') return;
     try {

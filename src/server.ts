@@ -4,7 +4,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
 import type { ConnectorDoctorBot } from './bot/ConnectorDoctorBot';
 import { REQUEST_ID_KEY } from './bot/Turn';
-import { toActivity, type BotAdapter } from './createAdapter';
+import { AuthenticationUnavailableError, toActivity, type BotAdapter } from './createAdapter';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -119,10 +119,14 @@ export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, vers
       });
       sendAdapterReply(res, reply);
     } catch (err) {
-      if (err instanceof AuthenticationError) {
+      if (err instanceof AuthenticationError && err.statusCode === StatusCodes.UNAUTHORIZED) {
         metrics.rejectedRequest('401');
         logger.info('request rejected', { path: req.path(), status: 401, reason: 'authentication' });
         if (!res.headersSent) res.json(401, { error: 'The request is not authorized.' });
+      } else if (err instanceof AuthenticationUnavailableError) {
+        metrics.rejectedRequest('500');
+        logger.error('request not authenticated: authentication could not run', { path: req.path(), status: 500, err });
+        if (!res.headersSent) res.json(500, { error: 'internal error' });
       } else {
         logger.error('adapter failed', { err });
         if (!res.headersSent) res.json(500, { error: 'internal error' });

@@ -32,10 +32,13 @@ export class CardActions {
   async feedback(turn: Turn, submit: Submit<'feedback'>): Promise<void> {
     const mode = await this.modeOrApology(turn, submit.failureMode);
     if (!mode) return;
-    const { helpful, diagnosisId, context } = submit;
+    const { helpful, context } = submit;
+    // A button without a diagnosis id (a crafted one) rates a diagnosis nobody else can name.
+    const diagnosisId = submit.diagnosisId || newDiagnosisId();
     const source = submit.source ?? context?.source;
     const { activity } = turn;
-    await this.deps.feedback.record({
+    const { replaced } = await this.deps.feedback.record({
+      diagnosisId,
       failureMode: mode.id,
       helpful,
       tenantId: tenantOf(activity),
@@ -44,8 +47,9 @@ export class CardActions {
       at: this.deps.now().toISOString(),
       source: source === 'list' ? undefined : source,
     });
-    this.deps.metrics.feedbackGiven(helpful);
-    turn.log.info('feedback recorded', { failureMode: mode.id, helpful });
+    // Pressing the same button again changes nothing worth counting; changing one's mind counts the new verdict.
+    if (replaced?.helpful !== helpful) this.deps.metrics.feedbackGiven(mode.id, helpful);
+    turn.log.info('feedback recorded', { diagnosisId, failureMode: mode.id, helpful, replaced: replaced !== undefined });
     const card = renderFeedbackAckCard(turn.lang, mode, helpful, diagnosisId, context, submit.candidates);
     if (activity.channelId === 'msteams' && activity.replyToId) {
       try {
@@ -89,8 +93,10 @@ export class CardActions {
   async showMode(turn: Turn, { failureMode }: Submit<'showMode'>): Promise<void> {
     const mode = await this.modeOrApology(turn, failureMode);
     if (!mode) return;
+    const diagnosisId = newDiagnosisId();
+    turn.log.info('failure mode shown from a list', { diagnosisId, failureMode: mode.id });
     await turn.sendCard(
-      renderDiagnosisCard({ lang: turn.lang, mode, pack: this.deps.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: { source: 'list', facts: {}, stepsTaken: [] } }),
+      renderDiagnosisCard({ lang: turn.lang, mode, pack: this.deps.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId, context: { source: 'list', facts: {}, stepsTaken: [] } }),
     );
   }
 

@@ -49,13 +49,13 @@ export interface BotDeps {
   supportDesk: SupportDeskStore;
   /** Posts tickets into the support channel and tells requesters what became of them. */
   proactive: ProactiveSender;
-  /** No app id (Emulator, Web Chat, curl): the support desk works without a tenant. */
-  localMode?: boolean;
   logger: Logger;
   metrics: Metrics;
   rateLimiter: RateLimiter;
   /** Tenants allowed to use the bot (lower case); undefined allows all. */
   allowedTenantIds?: readonly string[];
+  /** No app id (Emulator, Web Chat, curl): the Emulator's activities count as Teams' for the allow-list, and the support desk works without a tenant. */
+  localMode?: boolean;
   /** Answer confident matches in channels without an @mention (needs the RSC permission). */
   quietListening: boolean;
   now?: () => Date;
@@ -138,8 +138,9 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
 
   /** Runs the turn and saves state exactly once, at its end. */
   async run(context: TurnContext): Promise<void> {
-    if (!tenantAllowed(context.activity, this.deps.allowedTenantIds)) {
-      this.deps.logger.warn('activity from a tenant that is not allowed', { tenantId: tenantOf(context.activity) ?? 'none', type: context.activity.type });
+    if (!tenantAllowed(context.activity, this.deps)) {
+      const { channelId, type } = context.activity;
+      this.deps.logger.warn('activity from a tenant that is not allowed', { tenantId: tenantOf(context.activity) ?? 'none', channelId, type });
       if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
       return;
     }
@@ -165,8 +166,7 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
       return;
     }
     const turn = this.turnOf(context, text);
-    if (!this.deps.rateLimiter.allow(`${activity.from?.id ?? 'anonymous'}`)) {
-      turn.log.warn('rate limited');
+    if (!this.withinRateLimit(turn)) {
       await turn.say('reply.rateLimited');
       return;
     }
@@ -236,9 +236,10 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
         const mode = this.deps.matcher.modeById(failureMode);
         if (!mode) throw new Error(`guided troubleshooting reached an unknown failure mode ${failureMode}`);
         const supportContext: SupportContext = { source: 'guided', facts: {}, stepsTaken };
+        const diagnosisId = newDiagnosisId();
         this.deps.metrics.diagnosed(failureMode);
-        turn.log.info('guided troubleshooting reached a failure mode', { failureMode, steps: stepsTaken.length });
-        await turn.sendCard(renderDiagnosisCard({ lang, mode, pack: this.deps.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId(), context: supportContext, fromGuided: true }));
+        turn.log.info('guided troubleshooting reached a failure mode', { diagnosisId, failureMode, steps: stepsTaken.length });
+        await turn.sendCard(renderDiagnosisCard({ lang, mode, pack: this.deps.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId, context: supportContext, fromGuided: true }));
       },
       noneReached: async (context, lang, stepsTaken) => {
         const turn = new Turn(context, lang, this.deps.logger);
@@ -272,6 +273,8 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
     if (!this.deps.quietListening || context.activity.conversation?.conversationType !== 'channel' || text.trim() === '') return;
     const data = await this.data(context);
     if (data.quietAnswered) return;
+    // Past the limit nothing is said: the message was not addressed to the bot.
+    if (!this.withinRateLimit(this.turnOf(context, text))) return;
     const read = this.paste.read(text);
     if (!read.diagnosis.match || read.diagnosis.match.confidence < QUIET_THRESHOLD) return;
     data.quietAnswered = true;
@@ -288,6 +291,13 @@ export class ConnectorDoctorBot extends TeamsActivityHandler {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Every message the bot reads counts against its sender's rate limit. */
+  private withinRateLimit(turn: Turn): boolean {
+    if (this.deps.rateLimiter.allow(turn.activity.from?.id ?? 'anonymous')) return true;
+    turn.log.warn('rate limited');
+    return false;
+  }
 
   private turnOf(context: TurnContext, text: string): Turn {
     return new Turn(context, detectLanguage(context.activity.locale, text), this.deps.logger);

@@ -5,7 +5,7 @@ import { renderDiagnosisCard } from '../cards/renderDiagnosisCard';
 import { searchFailureModes, type Lang, type Matcher } from '../knowledge';
 import { t } from '../knowledge/messages';
 import type { Metrics } from '../metrics';
-import type { PasteDiagnosis } from './PasteDiagnosis';
+import { newDiagnosisId, type PasteDiagnosis } from './PasteDiagnosis';
 
 export const DIAGNOSE_MESSAGE_COMMAND = 'diagnoseMessage';
 export const SEARCH_COMMAND = 'searchFailureModes';
@@ -53,7 +53,7 @@ export class MessageExtension {
         type: 'result',
         attachmentLayout: 'list',
         attachments: found.map((mode) => ({
-          ...asAttachment(renderDiagnosisCard({ lang, mode, pack: this.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: '' })),
+          ...asAttachment(renderDiagnosisCard({ lang, mode, pack: this.matcher.packOf(mode), confidence: null, facts: {}, others: [], diagnosisId: newDiagnosisId() })),
           preview: { contentType: 'application/vnd.microsoft.card.thumbnail', content: { title: mode.title[lang], text: mode.summary[lang] } },
         })),
       },

@@ -21,7 +21,7 @@ export function readablePart(text: string): string {
 
 const kb = (chars: number) => Math.max(1, Math.round(chars / 1024));
 
-/** Names one diagnosis in logs and feedback; nothing is stored under it. */
+/** Names one diagnosis in logs and on its card's buttons, so feedback can name it; nothing is stored under it. */
 export function newDiagnosisId(): string {
   return randomUUID().slice(0, 12);
 }
@@ -50,22 +50,23 @@ export class PasteDiagnosis {
   /** Answers a paste; true when it was recognised. */
   async answer(turn: Turn, text: string, read: ReadPaste = this.read(text)): Promise<boolean> {
     const { diagnosis, kinds } = read;
+    const diagnosisId = newDiagnosisId();
     if (text.length > MAX_PASTE_CHARS) {
       await turn.say('reply.tooLong', { total: kb(text.length), head: kb(HEAD_CHARS), tail: kb(MAX_PASTE_CHARS - HEAD_CHARS), skipped: kb(text.length - MAX_PASTE_CHARS) });
     }
     if (diagnosis.match === null) {
       this.metrics.notRecognisedPaste();
-      turn.log.info('paste not recognised', { length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
+      turn.log.info('paste not recognised', { diagnosisId, length: text.length, secretsRemoved: kinds.length, best: diagnosis.candidates[0]?.id ?? null });
     } else {
       this.metrics.diagnosed(diagnosis.match.id);
-      turn.log.info('paste diagnosed', { failureMode: diagnosis.match.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
+      turn.log.info('paste diagnosed', { diagnosisId, failureMode: diagnosis.match.id, confidence: diagnosis.match.confidence, length: text.length, secretsRemoved: kinds.length });
     }
-    await turn.sendCard(this.card(turn.lang, read));
+    await turn.sendCard(this.card(turn.lang, read, diagnosisId));
     return diagnosis.match !== null;
   }
 
   /** The card for a paste that was read: its diagnosis, or what the bot could not recognise. */
-  card(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste): CardJson {
+  card(lang: Lang, { redacted, kinds, diagnosis }: ReadPaste, diagnosisId = newDiagnosisId()): CardJson {
     const mode = diagnosis.match ? this.matcher.modeById(diagnosis.match.id) : undefined;
     if (!diagnosis.match || !mode) {
       return renderNotRecognisedCard({ lang, packs: this.matcher.packs, modes: this.matcher.modes, closest: diagnosis.candidates, pastedText: redacted, secretKinds: kinds });
@@ -85,7 +86,7 @@ export class PasteDiagnosis {
       confidence: diagnosis.match.confidence,
       facts: diagnosis.match.facts,
       others: diagnosis.candidates.filter((c) => c.id !== mode.id && c.confidence >= 0.1 && !diagnosis.alsoFound.some((a) => a.id === c.id)),
-      diagnosisId: newDiagnosisId(),
+      diagnosisId,
       context,
       secretKinds: kinds,
     });

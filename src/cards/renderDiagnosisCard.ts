@@ -1,7 +1,7 @@
 import { summarizeFacts, type Candidate, type Facts, type FailureMode, type Lang, type Pack, type Step } from '../knowledge';
 import { confidenceInWords, factRows, secretKindsInWords, t } from '../knowledge/messages';
-import { expandCardLate, late, tokenOf, type CardJson } from './expandCard';
-import type { SupportContext } from './SupportContext';
+import { expandCardLate, fitCard, jsonBytesAtMost, late, sizeBound, tokenOf, withSizeBound, type CardJson } from './expandCard';
+import { fittingSupportContexts, type SupportContext } from './SupportContext';
 import template from './templates/diagnosisCard.json';
 
 export interface DiagnosisCardInput {
@@ -39,15 +39,17 @@ export function withActionData(card: CardJson, diagnosisId: string, context: Sup
   const actions = card.actions as Array<{ data?: Record<string, unknown> }> | undefined;
   if (!Array.isArray(actions)) return card;
   const leadsToSupport = (data: Record<string, unknown>) => data.verb === 'supportRequest' || (data.verb === 'feedback' && data.helpful === false);
-  return {
-    ...card,
-    actions: actions.map((action) => {
-      if (!action.data) return action;
-      const source = context && action.data.verb === 'feedback' ? { source: context.source } : {};
-      const support = context && leadsToSupport(action.data) ? { context } : {};
-      return { ...action, data: { ...action.data, diagnosisId, ...source, ...support } };
-    }),
-  };
+  let addedBytes = 0;
+  const withData = actions.map((action) => {
+    if (!action.data) return action;
+    const source = context && action.data.verb === 'feedback' ? { source: context.source } : {};
+    const support = context && leadsToSupport(action.data) ? { context } : {};
+    const added = { diagnosisId, ...source, ...support };
+    addedBytes += jsonBytesAtMost(added);
+    return { ...action, data: { ...action.data, ...added } };
+  });
+  const bound = sizeBound(card);
+  return bound === undefined ? { ...card, actions: withData } : withSizeBound({ ...card, actions: withData }, bound + addedBytes);
 }
 
 export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
@@ -61,7 +63,7 @@ export function renderDiagnosisCard(input: DiagnosisCardInput): CardJson {
   const shape = { hasConfidence: confidence !== null, hasFactSummary: factSummary !== undefined, factLabels: factList.map((row) => row.label) };
   const key = JSON.stringify([tokenOf(mode), tokenOf(input.pack), lang, shape, otherIds, alsoFound.map(tokenOf), fromGuided, secretKinds]);
   const card = expandCardLate(template, key, () => diagnosisData(input, otherIds, shape), values);
-  return withActionData(card, diagnosisId, context);
+  return fitCard(fittingSupportContexts(context), (fitting) => withActionData(card, diagnosisId, fitting));
 }
 
 interface DiagnosisShape {

@@ -1,8 +1,8 @@
 import type { FailureMode, Lang } from '../knowledge';
 import { t } from '../knowledge/messages';
-import { expandCard, type CardJson } from './expandCard';
+import { expandCard, fitCard, type CardJson } from './expandCard';
 import { withActionData } from './renderDiagnosisCard';
-import type { SupportContext } from './SupportContext';
+import { fittingSupportContexts, type SupportContext } from './SupportContext';
 import template from './templates/feedbackAckCard.json';
 
 /**
@@ -23,5 +23,5 @@ export function renderFeedbackAckCard(lang: Lang, mode: FailureMode, helpful: bo
     failureMode: mode.id,
     actions: { others: t(lang, 'card.action.others'), guided: t(lang, 'card.action.guided'), support: t(lang, 'card.action.support') },
   });
-  return withActionData(card, diagnosisId, context);
+  return fitCard(fittingSupportContexts(context), (fitting) => withActionData(card, diagnosisId, fitting));
 }

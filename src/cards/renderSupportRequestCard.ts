@@ -1,7 +1,7 @@
 import type { Facts, FailureMode, Lang } from '../knowledge';
 import { factRows, t } from '../knowledge/messages';
-import { excerpt, expandCard, type CardJson } from './expandCard';
-import type { SupportContext } from './SupportContext';
+import { excerpt, expandCard, fitCard, type CardJson } from './expandCard';
+import { fittingContexts, type SupportContext } from './SupportContext';
 import template from './templates/supportRequestCard.json';
 
 export interface SupportRequestInput {
@@ -41,7 +41,17 @@ export function supportSummary({ lang, mode, redactedErrorText, source = 'paste'
   return lines.join('\n');
 }
 
+/** The card; a summary too large for it loses the error text first (cut, then left out), then the steps, then the facts. */
 export function renderSupportRequestCard(input: SupportRequestInput): CardJson {
+  const carried = { redactedText: input.redactedErrorText, facts: input.facts, stepsTaken: [...input.stepsTried] };
+  return fitCard(fittingContexts(carried), ({ redactedText, facts, stepsTaken }) => {
+    // The button to the support channel carries the same, as cut to fit.
+    const escalate = input.escalate && { ...input.escalate, ...(input.escalate.context ? { context: { ...input.escalate.context, redactedText, facts, stepsTaken } } : {}) };
+    return expandSupportRequestCard({ ...input, redactedErrorText: redactedText, facts, stepsTried: stepsTaken, escalate });
+  });
+}
+
+function expandSupportRequestCard(input: SupportRequestInput): CardJson {
   const { lang, mode, at, escalate } = input;
   const card = expandCard(template, {
     title: t(lang, 'card.support.title'),

@@ -6,8 +6,12 @@ export interface BoundedMemoryStorageOptions {
   /** An entry neither read nor written for longer than this is gone. */
   idleTtlMs?: number;
   now?: () => number;
-  /** Keys that are never evicted or expired. */
+  /** Keys kept apart from the others: never expired when idle, nor pushed out by other entries; see maxKept. */
   keep?: (key: string) => boolean;
+  /** Most kept keys held; beyond it, the least recently written kept key goes. */
+  maxKept?: number;
+  /** Called for every kept key let go to stay within maxKept. */
+  onKeptEvicted?: (key: string) => void;
 }
 
 interface Entry {
@@ -21,7 +25,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * botbuilder's MemoryStorage with a ceiling: least-recently-used and idle entries go away,
- * so a long-running bot does not keep every conversation it ever saw.
+ * so a long-running bot does not keep every conversation it ever saw. Kept keys (feedback) have
+ * a ceiling of their own.
  *
  * Unlike MemoryStorage, a write with an eTag conflict writes none of its items.
  */
@@ -33,15 +38,20 @@ export class BoundedMemoryStorage implements Storage {
   private readonly idleTtlMs: number;
   private readonly now: () => number;
   private readonly keep: (key: string) => boolean;
+  private readonly maxKept: number;
+  private readonly onKeptEvicted: (key: string) => void;
   private nextETag = 1;
 
-  constructor({ maxEntries = 10_000, idleTtlMs = DAY_MS, now = Date.now, keep = () => false }: BoundedMemoryStorageOptions = {}) {
+  constructor({ maxEntries = 10_000, idleTtlMs = DAY_MS, now = Date.now, keep = () => false, maxKept = 10_000, onKeptEvicted = () => {} }: BoundedMemoryStorageOptions = {}) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+    if (!Number.isInteger(maxKept) || maxKept < 1) throw new RangeError(`maxKept must be a positive integer, got ${maxKept}`);
     if (!(idleTtlMs > 0)) throw new RangeError(`idleTtlMs must be positive, got ${idleTtlMs}`);
     this.maxEntries = maxEntries;
     this.idleTtlMs = idleTtlMs;
     this.now = now;
     this.keep = keep;
+    this.maxKept = maxKept;
+    this.onKeptEvicted = onKeptEvicted;
   }
 
   /** Entries held, kept ones included; idle ones not yet swept count too. */
@@ -81,6 +91,7 @@ export class BoundedMemoryStorage implements Storage {
       map.set(key, entry);
     }
     this.sweep(now);
+    this.trimKept();
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -123,6 +134,15 @@ export class BoundedMemoryStorage implements Storage {
     for (const [key, entry] of this.entries) {
       if (this.entries.size <= this.maxEntries && !this.isIdle(entry, now)) break;
       this.entries.delete(key);
+    }
+  }
+
+  /** Drops the least recently written kept keys beyond maxKept (a map iterates in insertion order; a rewrite re-inserts). */
+  private trimKept(): void {
+    for (const key of this.kept.keys()) {
+      if (this.kept.size <= this.maxKept) break;
+      this.kept.delete(key);
+      this.onKeptEvicted(key);
     }
   }
 

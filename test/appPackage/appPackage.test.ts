@@ -232,10 +232,15 @@ describe('Teams app package', () => {
       assert.equal(m.composeExtensions[0]?.botId, SAMPLE_ENV.BOT_ID);
       assert.equal(m.webApplicationInfo.id, SAMPLE_ENV.BOT_ID);
       assert.ok(m.validDomains.includes(SAMPLE_ENV.BOT_DOMAIN));
-      assert.deepEqual(m.authorization.permissions.resourceSpecific, [
-        { name: 'ChannelMessage.Read.Group', type: 'Application' },
-        { name: 'ChatMessage.Read.Chat', type: 'Application' },
-      ]);
+      assert.deepEqual(m.authorization.permissions.resourceSpecific, [{ name: 'ChannelMessage.Read.Group', type: 'Application' }]);
+    });
+
+    it('asks to read no more than quiet listening reads: channel messages, not every group and meeting chat message', () => {
+      const { manifest } = build();
+      const m = z.object({ description: z.object({ short: z.string(), full: z.string() }) }).parse(manifest);
+      assert.ok(!JSON.stringify(manifest).includes('ChatMessage.Read'), 'no chat-wide permission');
+      assert.match(m.description.full, /channel messages in which it is not @mentioned/);
+      assert.doesNotMatch(m.description.full, /chat messages in which/, 'the description promises nothing the bot does not do');
     });
   });
 

@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import type { Activity, Attachment } from 'botbuilder';
 import sinon from 'sinon';
 import { MAX_CARD_BYTES } from '../../src/cards/expandCard';
+import { MAX_CONTEXT_TEXT, MAX_FACT_CHARS, MAX_STEP_CHARS, MAX_STEPS, SupportContext } from '../../src/cards/SupportContext';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
-import { defaultKnowledge, loadQuestionTree, type FailureMode, type FailureModeId, type Lang } from '../../src/knowledge';
+import { defaultKnowledge, defaultMatcher, loadQuestionTree, type FailureMode, type FailureModeId, type Lang, type Matcher } from '../../src/knowledge';
 import { t } from '../../src/knowledge/messages';
 import { BOT, MENTION_TEXT, USER_A, USER_B, cardSubmit, conversationUpdate, invoke, messageFrom, type ActivityOptions } from '../helpers/activities';
 import { allTextOf, buttonData, cardOf, createHarness, describeReplies, markdownTextsOf, submitActions, textsOf, titleOf, type BotHarness, type CardJson } from '../helpers/botHarness';
@@ -249,6 +250,21 @@ describe('conversations with Connector Doctor', () => {
       assert.equal(record.userId, USER_A.aadObjectId);
       assert.equal(record.source, 'paste');
       assert.equal(record.at, NOW.toISOString());
+      const diagnosisId = first.data['diagnosisId'];
+      assert.equal(typeof diagnosisId, 'string');
+      assert.equal(record.diagnosisId, diagnosisId, 'the record names the diagnosis it rates');
+      const diagnosed = h.logged('info').filter((line) => line['msg'] === 'paste diagnosed');
+      assert.deepEqual(
+        diagnosed.map((line) => line['diagnosisId']),
+        [diagnosisId],
+        'and so does the log line of the diagnosis',
+      );
+    });
+
+    it('a paste it does not recognise is logged with a diagnosis id too', async () => {
+      await h.say(messageFrom('My printer says PC LOAD LETTER.'));
+      const [line] = h.logged('info').filter((l) => l['msg'] === 'paste not recognised');
+      assert.match(String(line?.['diagnosisId']), /^[0-9a-f-]{12}$/);
     });
 
     it('"Didn\'t help" is recorded as not helpful and offers the other possibilities, guided troubleshooting and a support request', async () => {
@@ -277,11 +293,43 @@ describe('conversations with Connector Doctor', () => {
       );
     });
 
-    it('each press is its own record', async () => {
+    it('"Didn\'t help" pressed twice by the same person is one record, counted once', async () => {
+      const diagnosis = await diagnosisCardFor(h, m.errorText);
+      const notHelped = buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped'));
+      await h.say(cardSubmit(notHelped));
+      await h.say(cardSubmit(notHelped));
+      assert.deepEqual(
+        (await h.feedbackRecords()).map((r) => [r.diagnosisId, r.helpful]),
+        [[notHelped['diagnosisId'], false]],
+      );
+      assert.match(h.parts.metrics.render([m.id]), /^connector_doctor_feedback_total\{failure_mode="logon-failed",helpful="false"\} 1$/m);
+    });
+
+    it('a second press by the same person on the same diagnosis updates their record to the latest verdict', async () => {
+      let now = NOW;
+      h = createHarness({ now: () => now });
       const diagnosis = await diagnosisCardFor(h, m.errorText);
       await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.fixed'))));
+      now = new Date(NOW.getTime() + 60_000);
       await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped'))));
-      assert.deepEqual((await h.feedbackRecords()).map((r) => r.helpful).sort(), [false, true]);
+      assert.deepEqual(
+        (await h.feedbackRecords()).map((r) => [r.helpful, r.at]),
+        [[false, now.toISOString()]],
+      );
+    });
+
+    it("each person's press on the same card in a channel is their own record", async () => {
+      const thread: ActivityOptions = { conversationType: 'channel', mention: true };
+      const diagnosis = await diagnosisCardFor(h, `${MENTION_TEXT} ${m.errorText}`, thread);
+      await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.fixed')), { ...thread, from: USER_A }));
+      await h.say(cardSubmit(buttonData(diagnosis, 'feedback', t('en', 'card.action.notHelped')), { ...thread, from: USER_B }));
+      assert.deepEqual(
+        (await h.feedbackRecords()).map((r) => [r.userId, r.helpful]).sort(),
+        [
+          [USER_A.aadObjectId, true],
+          [USER_B.aadObjectId, false],
+        ],
+      );
     });
 
     it('in Teams the acknowledgement replaces the card that was pressed', async () => {
@@ -485,6 +533,55 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
     });
   });
 
+  describe("every reply fits Teams' 28 KB message limit, measured as sent", () => {
+    const TEAMS_LIMIT = 28 * 1024;
+    const sentBytes = (reply: Partial<Activity> | undefined) => Buffer.byteLength(JSON.stringify(reply));
+    const worst = (n: number) => '\u0001'.repeat(n);
+    const paddings: Array<[string, string]> = [
+      ['control characters (six bytes each in JSON)', '\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0010'.repeat(500)],
+      ['Hangul (three bytes each)', '관리자'.repeat(1200)],
+      ['emoji and lone surrogates', '😀\ud800'.repeat(1500)],
+    ];
+    for (const [what, padding] of paddings) {
+      it(`a paste padded with ${what}: each diagnosis, in both languages, fits and its buttons still carry the paste's start`, async () => {
+        for (const m of modes) {
+          for (const locale of ['en-US', 'ko-KR']) {
+            const [reply, ...more] = await h.say(messageFrom(`${m.errorText}\n${padding}`, { locale }));
+            assert.equal(more.length, 0);
+            assert.ok(sentBytes(reply) < TEAMS_LIMIT, `${m.id} ${locale}: ${sentBytes(reply)} bytes`);
+            const context = buttonData(cardOf(reply), 'supportRequest')['context'] as { redactedText?: string } | undefined;
+            assert.ok((context?.redactedText?.length ?? 0) >= 300, `${m.id} ${locale}: ${context?.redactedText?.length} characters of the paste left`);
+          }
+        }
+        assert.deepEqual(h.logged('error'), []);
+      });
+    }
+
+    it('the support context of the report (40 steps of 600 characters) is a button it cannot read, not a failed turn', async () => {
+      const context = { source: 'guided', facts: {}, stepsTaken: Array.from({ length: 40 }, () => 's'.repeat(600)) };
+      await h.adapter.send(cardSubmit({ verb: 'supportRequest', failureMode: 'logon-failed', context })).assertReply(t('en', 'reply.badSubmit'));
+      assert.deepEqual(h.logged('error'), []);
+    });
+
+    it('a support context at the schema limits, of the characters JSON escapes most, fits every card it reaches', async () => {
+      const facts = Object.fromEntries(['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'].map((k) => [k, worst(MAX_FACT_CHARS)]));
+      const context = { source: 'paste', redactedText: worst(MAX_CONTEXT_TEXT + 2), facts, stepsTaken: Array.from({ length: MAX_STEPS }, () => worst(MAX_STEP_CHARS)) };
+      assert.ok(SupportContext.safeParse(context).success, 'at the limits, not past them');
+      const submits = [
+        { verb: 'supportRequest', failureMode: 'no-tenant-permission', diagnosisId: 'd-1', context },
+        { verb: 'feedback', helpful: false, failureMode: 'no-tenant-permission', diagnosisId: 'd-1', context },
+      ];
+      for (const submit of submits) {
+        for (const locale of ['en-US', 'ko-KR']) {
+          const [reply] = await h.say(cardSubmit(submit, { locale }));
+          cardOf(reply);
+          assert.ok(sentBytes(reply) < TEAMS_LIMIT, `${submit.verb} ${locale}: ${sentBytes(reply)} bytes`);
+        }
+      }
+      assert.deepEqual(h.logged('error'), []);
+    });
+  });
+
   describe('rate limit', () => {
     it('the fourth message in a row with a limit of 3 a minute gets the polite rate-limit reply; another user is still served', async () => {
       h = createHarness({ config: { rateLimitPerMinute: 3 } });
@@ -529,6 +626,20 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
       );
       for (const reply of replies) assert.ok(!JSON.stringify(reply).includes(mode('logon-failed').title.en), `no diagnosis for tenant t2, got ${describeReplies(replies)}`);
       assert.equal(h.logged('warn').length, 1, 'a warning in the log');
+    });
+
+    for (const channelId of ['webchat', 'directline', 'emulator']) {
+      it(`a ${channelId} message claiming an allowed tenant gets no reply: only Teams vouches for the tenant it names`, async () => {
+        const claim = { ...messageFrom('help', { tenantId: 't1' }), channelId };
+        await h.adapter.send(claim).assertNoReply('the tenant is only claimed', NO_REPLY_MS);
+        assert.equal(h.logged('warn')[0]?.['channelId'], channelId);
+      });
+    }
+
+    it('in local mode (no app id, nothing authenticated anyway) an Emulator message naming an allowed tenant is answered', async () => {
+      h = createHarness({ config: { allowedTenantIds: ['t1'], localMode: true } });
+      await h.adapter.send({ ...messageFrom('help', { tenantId: 't1' }), channelId: 'emulator' }).assertReply(titled(t('en', 'card.help.title')));
+      await h.adapter.send({ ...messageFrom('help', { tenantId: 't1' }), channelId: 'webchat' }).assertNoReply('still not Teams', NO_REPLY_MS);
     });
 
     it('installing the bot in another tenant gets no welcome', async () => {
@@ -674,6 +785,36 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
     });
   });
 
+  describe("a failed turn and other people's state", () => {
+    it("ends only the sender's guided run: the thread's state and another person's run stay", async () => {
+      const real = defaultMatcher();
+      const matcher = Object.create(real) as Matcher;
+      matcher.diagnose = (text) => {
+        if (text.includes('BOOM')) throw new Error('the matcher broke');
+        return real.diagnose(text);
+      };
+      h = createHarness({ matcher, config: { quietListening: true } });
+      const thread: ActivityOptions = { conversationType: 'channel', conversationId: '19:general@thread.tacv2;messageid=7' };
+      const mentioned = (text: string, from: typeof USER_A) => messageFrom(`${MENTION_TEXT} ${text}`, { ...thread, mention: true, from });
+      const shells = mode('tenant-shell-limit');
+
+      // The quiet listener answers once per thread: the thread's shared state remembers it has.
+      await h.adapter.send(messageFrom(shells.errorText, thread)).assertReply(diagnosisOf(shells, 'en'));
+      await h.say(mentioned('troubleshoot', USER_A));
+      await h.say(mentioned('troubleshoot', USER_B));
+
+      // Ken's paste during his run fails the turn.
+      const failed = await h.say(mentioned('BOOM Get-CsWebTicket : Logon failed', USER_A));
+      assert.match(failed.at(-1)?.text ?? '', /reference [0-9a-f]{8}/);
+      assert.equal(h.logged('error').length, 1);
+
+      await h.adapter.send(messageFrom(shells.errorText, thread)).assertNoReply('the thread still remembers its quiet answer', NO_REPLY_MS);
+      await h.adapter.send(mentioned('cancel', USER_B)).assertReply(t('en', 'reply.guidedCancelled'));
+      await h.adapter.send(mentioned('cancel', USER_A)).assertReply(t('en', 'reply.guidedNotActive'));
+      h.logLines.splice(0);
+    });
+  });
+
   describe('quiet listening in channels', () => {
     const m = mode('tenant-shell-limit');
     const thread = (n: number): ActivityOptions => ({ conversationType: 'channel', conversationId: `19:general@thread.tacv2;messageid=${n}` });
@@ -706,6 +847,21 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
         .assertReply(diagnosisOf(m, 'en'))
         .send(messageFrom(`${MENTION_TEXT} ${m.errorText}`, { ...thread(1), mention: true }))
         .assertReply(diagnosisOf(m, 'en'));
+    });
+
+    it('counts against the rate limit: past it, a confident paste is neither read nor answered', async () => {
+      h = createHarness({ config: { quietListening: true, rateLimitPerMinute: 2 } });
+      await h.adapter
+        .send(messageFrom('Anyone up for lunch?', thread(1)))
+        .assertNoReply('small talk', NO_REPLY_MS)
+        .send(messageFrom('Noon works.', thread(2)))
+        .assertNoReply('small talk', NO_REPLY_MS)
+        .send(messageFrom(m.errorText, thread(3)))
+        .assertNoReply('rate limited, and quiet about it', NO_REPLY_MS);
+      assert.deepEqual(
+        h.logged('warn').map((line) => line['msg']),
+        ['rate limited'],
+      );
     });
 
     it('is off unless configured', async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { galleryCards } from '../../scripts/cardsPreview';
-import { MAX_CARD_BYTES, type CardJson } from '../../src/cards/expandCard';
+import { MAX_CARD_BYTES, sizeBound, type CardJson } from '../../src/cards/expandCard';
 import { renderDiagnosisCard, type DiagnosisCardInput } from '../../src/cards/renderDiagnosisCard';
 import { renderFeedbackAckCard } from '../../src/cards/renderFeedbackAckCard';
 import { renderHelpCard } from '../../src/cards/renderHelpCard';
@@ -12,7 +12,8 @@ import { renderNotRecognisedCard } from '../../src/cards/renderNotRecognisedCard
 import { renderQuestionCard } from '../../src/cards/renderQuestionCard';
 import { renderSupportRequestCard } from '../../src/cards/renderSupportRequestCard';
 import { renderWelcomeCard } from '../../src/cards/renderWelcomeCard';
-import { defaultKnowledge, defaultMatcher, extractFacts, LANGS, loadQuestionTree, type Candidate, type Facts, type FailureMode, type Lang } from '../../src/knowledge';
+import { MAX_CONTEXT_TEXT, MAX_FACT_CHARS, MAX_STEP_CHARS, MAX_STEPS, type SupportContext } from '../../src/cards/SupportContext';
+import { allPaths, defaultKnowledge, defaultMatcher, extractFacts, LANGS, loadQuestionTree, type Candidate, type Facts, type FailureMode, type Lang } from '../../src/knowledge';
 import { t } from '../../src/knowledge/messages';
 import { actionsIn, cardObjects, parseCard, stringSites } from '../helpers/adaptiveCards';
 
@@ -40,6 +41,7 @@ function assertTeamsReady(card: CardJson): void {
   assert.equal(card.version, '1.5');
   assert.deepEqual((card.msteams as { width?: unknown } | undefined)?.width, 'Full');
   assert.ok(bytesOf(card) < MAX_CARD_BYTES, `card is ${bytesOf(card)} bytes`);
+  assert.ok((sizeBound(card) ?? Infinity) >= bytesOf(card), `its size bound ${sizeBound(card)} is below its ${bytesOf(card)} bytes`);
 }
 
 function otherThan(mode: FailureMode, count: number): Candidate[] {
@@ -236,6 +238,40 @@ function assertOnlyVerbatim(card: CardJson, text: string): void {
 
 describe('the support context on the buttons', () => {
   const modes = defaultKnowledge().modes;
+  const worst = (n: number) => '\u0001'.repeat(n);
+
+  it('its limits hold what the bot puts in it: the longest guided run, its longest step, the longest fact', () => {
+    const runs = allPaths(tree);
+    assert.ok(Math.max(...runs.map((run) => run.answers.length)) <= MAX_STEPS, 'steps');
+    for (const q of tree.questions) for (const a of q.answers) for (const lang of LANGS) assert.ok(`${q.text[lang]} → ${a.text[lang]}`.length <= MAX_STEP_CHARS, `${q.id}/${a.id}`);
+    const long = `Get-CsWebTicket : Logon failed for the user '${'k'.repeat(60)}@${'x'.repeat(190)}.com'. At C:\\${'p'.repeat(240)}\\SkypeOnlineConnectorStartup.psm1:58`;
+    for (const value of Object.values(extractFacts(long))) assert.ok(value.length <= MAX_FACT_CHARS, value);
+  });
+
+  it('a diagnosis card too large with its context shrinks the pasted text first, marking the cut, then the steps', () => {
+    const mode = modes.find((m) => m.id === 'no-tenant-permission') as FailureMode;
+    const stepsTaken = Array.from({ length: MAX_STEPS }, () => worst(MAX_STEP_CHARS));
+    const contexts = [
+      { source: 'paste' as const, redactedText: worst(MAX_CONTEXT_TEXT), facts: {}, stepsTaken: [] },
+      { source: 'paste' as const, redactedText: worst(MAX_CONTEXT_TEXT), facts: {}, stepsTaken },
+      { source: 'guided' as const, facts: {}, stepsTaken },
+    ];
+    for (const lang of LANGS) {
+      for (const context of contexts) {
+        const card = renderDiagnosisCard({ lang, mode, pack: defaultMatcher().packOf(mode), confidence: 0.9, facts: {}, others: [], diagnosisId: 'd-1', context });
+        assert.ok(bytesOf(card) <= MAX_CARD_BYTES, `${bytesOf(card)} bytes`);
+        assert.deepEqual(parseCard(card), { errors: [], warnings: [] });
+        const carried = (actionsIn(card).find((a) => (a.data as { verb?: unknown }).verb === 'supportRequest')?.data as { context: SupportContext }).context;
+        assert.equal(carried.source, context.source);
+        if (context.redactedText !== undefined && carried.redactedText !== undefined) {
+          assert.ok(carried.redactedText.length < context.redactedText.length && carried.redactedText.endsWith('\n…'), 'cut and marked');
+          assert.deepEqual(carried.stepsTaken, context.stepsTaken, 'the steps are cut only once the text is gone');
+        }
+        if (context.stepsTaken.length > 0) assert.ok(JSON.stringify(carried.stepsTaken) !== JSON.stringify(context.stepsTaken), 'steps this large do not fit twice');
+      }
+    }
+  });
+
   const longPaste = `${'Get-CsWebTicket : Logon failed for the user x@y.com. '.repeat(60)}`.slice(0, 3000);
   for (const lang of LANGS) {
     it(`${lang}: rides only on "Didn't help" and "Prepare a support request", and the card stays under 28 KB`, () => {

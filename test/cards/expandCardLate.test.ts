@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { expandCardLate, late } from '../../src/cards/expandCard';
+import { CardTooLargeError, cardBytes, expandCardLate, fitCard, jsonBytesAtMost, late, MAX_CARD_BYTES, sizeBound } from '../../src/cards/expandCard';
 
 /** A template of its own, so the cache entries of these tests belong to them alone. */
 function template() {
@@ -40,15 +40,48 @@ describe('expandCardLate: per-paste values put into a cached expansion', () => {
     assert.equal((card.body as Array<{ text: string }>)[1]?.text, `User: ${value} (1%)`);
   });
 
-  it('refuses a missing value and values too large for a card', () => {
+  it('refuses a missing value', () => {
     const data = () => ({ title: 'T', user: late('user'), percent: late('percent'), note: 'n' });
     assert.throws(() => expandCardLate(template(), 'k', data, { user: 'u' }), /no value for the late field "percent"/);
-    assert.throws(() => expandCardLate(template(), 'k', data, { user: 'x'.repeat(9000), percent: '1%' }), /over the .*-byte allowance/);
   });
 
   it('returns the cached card itself when it has no late values', () => {
     const tpl = template();
     const data = () => ({ title: 'T', user: 'u', percent: 'p', note: 'n' });
     assert.equal(expandCardLate(tpl, 'k', data, {}), expandCardLate(tpl, 'k', data, {}));
+  });
+});
+
+describe('fitCard: the card measured as it is sent', () => {
+  const data = () => ({ title: 'T', user: late('user'), percent: late('percent'), note: 'n' });
+  const render = (user: string) => expandCardLate(template(), 'fit', data, { user, percent: '1%' });
+
+  it('counts what JSON escapes as escaped: a value of control characters takes six bytes each', () => {
+    const controls = '\u0001'.repeat(5000);
+    assert.ok(Buffer.byteLength(controls) < MAX_CARD_BYTES, 'small as raw UTF-8');
+    assert.ok(cardBytes(render(controls)) > MAX_CARD_BYTES, 'too large as sent');
+    assert.throws(() => fitCard([controls], render), CardTooLargeError);
+  });
+
+  it('takes the first variant that fits', () => {
+    const card = fitCard(['\u0001'.repeat(5000), '\u0001'.repeat(3000), 'short'], render);
+    assert.ok(cardBytes(card) <= MAX_CARD_BYTES);
+    assert.equal((card.body as Array<{ text: string }>)[1]?.text, `User: ${'\u0001'.repeat(3000)} (1%)`);
+  });
+
+  it("never bounds a card's size below its size as sent, so a card under its bound is measured no further", () => {
+    for (const user of ['a', '\u0001'.repeat(100), '"quoted" \\ back', '😀\ud800', late('percent')]) {
+      const card = render(user);
+      assert.ok((sizeBound(card) ?? 0) >= cardBytes(card), JSON.stringify(user));
+    }
+  });
+
+  it('bounds a value as JSON from its string lengths, never below its size', () => {
+    const values: unknown[] = ['', 'a', '\u0001\u001f', '"\\', '관리자', '😀', '\ud800', { k: ['x', 1, true, null, { '\u0000': 'y' }] }, []];
+    for (const value of values) assert.ok(jsonBytesAtMost(value) >= Buffer.byteLength(JSON.stringify(value)), JSON.stringify(value));
+  });
+
+  it('lets any other error of a render through', () => {
+    assert.throws(() => fitCard(['x'], () => expandCardLate(template(), 'fit', data, {})), /no value for the late field/);
   });
 });

@@ -151,6 +151,12 @@ describe('guided troubleshooting', () => {
             assert.ok(!textsOf(end).some((text) => text.startsWith(`${t(lang, 'section.confidence')}:`)), 'no confidence line');
             for (const action of submitActions(end)) assert.equal(action.data['failureMode'], leaf.failureMode);
             assert.ok(!submitActions(end).some((a) => a.data['verb'] === 'guided'), 'no "Guided troubleshooting" at the end of a guided run');
+            const reached = h.logged('info').filter((line) => line['msg'] === 'guided troubleshooting reached a failure mode');
+            assert.deepEqual(
+              reached.map((line) => line['diagnosisId']),
+              [buttonData(end, 'feedback')['diagnosisId']],
+              'the log names the diagnosis its feedback will name',
+            );
           } else {
             assert.equal(titleOf(end), tree.none.title[lang]);
             assert.ok(textsOf(end).includes(tree.none.text[lang]));

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { TestAdapter, type Activity, type Storage, type StoreItems } from 'botbuilder';
 import type { ProactiveSender } from '../../src/bot/ProactiveSender';
 import { createBot, type BotParts, type CreateBotDeps } from '../../src/createBot';
+import type { Matcher } from '../../src/knowledge';
 import { createLogger } from '../../src/logger';
 import { createOnTurnError } from '../../src/onTurnError';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   storage?: Storage;
   /** What the bot sends into other conversations (tickets, notices); the TestAdapter cannot. */
   proactive?: ProactiveSender;
+  /** The default matcher unless given (a fake that fails, say). */
+  matcher?: Matcher;
 }
 
 export interface BotHarness {
@@ -59,19 +62,20 @@ export interface BotHarness {
 }
 
 /** The real bot from the composition root, behind a TestAdapter, with storage and log in reach. */
-export function createHarness({ config = {}, now, storage: inner, proactive }: HarnessOptions = {}): BotHarness {
+export function createHarness({ config = {}, now, storage: inner, proactive, matcher }: HarnessOptions = {}): BotHarness {
   const storage = new RecordingStorage(inner);
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
   const parts = createBot({
     storage,
     logger,
-    config: { allowedTenantIds: undefined, quietListening: false, rateLimitPerMinute: 0, ...config },
+    config: { allowedTenantIds: undefined, localMode: false, quietListening: false, rateLimitPerMinute: 0, ...config },
     ...(now ? { now } : {}),
     ...(proactive ? { proactive } : {}),
+    ...(matcher ? { matcher } : {}),
   });
   const adapter = new TestAdapter((context) => parts.bot.run(context));
-  adapter.onTurnError = createOnTurnError(logger, [parts.conversationState, parts.privateState]);
+  adapter.onTurnError = createOnTurnError(logger, parts.privateState);
 
   const logged = (level: string) =>
     logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => record['level'] === level);

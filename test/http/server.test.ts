@@ -165,8 +165,9 @@ describe('HTTP server (in-process, 127.0.0.1)', function () {
       assert.equal(delta('connector_doctor_diagnoses_total', 'failure_mode="logon-failed"'), 1);
       assert.equal(delta('connector_doctor_diagnoses_total', 'failure_mode="execution-policy"'), 0);
       assert.equal(delta('connector_doctor_not_recognised_total'), 1);
-      assert.equal(delta('connector_doctor_feedback_total', 'helpful="true"'), 1);
-      assert.equal(delta('connector_doctor_feedback_total', 'helpful="false"'), 1);
+      assert.equal(delta('connector_doctor_feedback_total', 'failure_mode="logon-failed",helpful="true"'), 1);
+      assert.equal(delta('connector_doctor_feedback_total', 'failure_mode="logon-failed",helpful="false"'), 1);
+      assert.equal(delta('connector_doctor_feedback_total', 'failure_mode="execution-policy",helpful="false"'), 0);
       assert.equal(delta('connector_doctor_turn_seconds_count'), 4);
       assert.ok(delta('connector_doctor_turn_seconds_sum') > 0);
 
@@ -186,6 +187,30 @@ describe('HTTP server (in-process, 127.0.0.1)', function () {
       const after = (await client.metrics()).text;
       const refused = (text: string) => sample(text, 'connector_doctor_rejected_requests_total', 'reason="400"', { optional: true });
       assert.equal(refused(after) - refused(before), 2);
+    });
+  });
+
+  describe('memory storage with STATE_MAX_FEEDBACK', () => {
+    const MAX_FEEDBACK = 100;
+    let small: StartedBot;
+    let smallClient: BotClient;
+    before(async () => {
+      small = await startTestBot({ STATE_MAX_FEEDBACK: String(MAX_FEEDBACK) });
+      smallClient = botClient(small.url);
+    });
+    after(async () => {
+      await small?.stop();
+    });
+
+    it('keeps feedback counts per failure mode in /metrics while it lets the oldest records go, and counts those', async () => {
+      const conversation = newConversation();
+      const presses = MAX_FEEDBACK + 50;
+      for (let i = 0; i < presses; i++) {
+        await smallClient.turn(cardSubmit(conversation, { verb: 'feedback', helpful: false, failureMode: 'logon-failed', diagnosisId: `diagnosis-${i}` }));
+      }
+      const metrics = (await smallClient.metrics()).text;
+      assert.equal(sample(metrics, 'connector_doctor_feedback_total', 'failure_mode="logon-failed",helpful="false"'), presses);
+      assert.equal(sample(metrics, 'connector_doctor_feedback_evicted_total'), presses - MAX_FEEDBACK);
     });
   });
 });

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { AddressInfo } from 'node:net';
-import type { TurnContext } from 'botbuilder';
+import { MemoryStorage, PrivateConversationState, type TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import sinon from 'sinon';
 import type { ConnectorDoctorBot } from '../../src/bot/ConnectorDoctorBot';
@@ -34,7 +34,7 @@ async function startServer(adapter: BotAdapter, run: (context: TurnContext) => P
   return { url: `http://127.0.0.1:${port}`, metrics, lines, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const realAdapter = () => createAdapter({ appType: 'MultiTenant' }, capturingLogger().logger, []);
+const realAdapter = () => createAdapter({ appType: 'MultiTenant' }, capturingLogger().logger, new PrivateConversationState(new MemoryStorage()));
 const postActivity = (url: string, activity: unknown, headers: Record<string, string> = {}): Promise<HttpReply> => post(`${url}/api/messages`, activity, { headers });
 
 describe('server → adapter', function () {

@@ -195,6 +195,23 @@ describe('BoundedMemoryStorage', () => {
       assert.deepEqual(await keysPresent(storage, ['feedback/1', 'conversation/1']), ['feedback/1']);
     });
 
+    it('keeps at most maxKept of them, evicting the least recently written first and counting each', async () => {
+      const clock = fakeClock();
+      let evicted = 0;
+      const storage = new BoundedMemoryStorage({ maxEntries: 100, idleTtlMs: HOUR, now: clock.now, keep, maxKept: 5, onKeptEvicted: () => evicted++ });
+      for (let i = 0; i < 20; i++) {
+        await storage.write({ [`feedback/${i}`]: { helpful: i % 2 === 0 } });
+        clock.advance(HOUR);
+        assert.ok(storage.size <= 5, `size ${storage.size} after ${i + 1} writes`);
+      }
+      // Rewriting one makes it the most recent: the next write evicts another.
+      await storage.write({ 'feedback/15': { helpful: true } });
+      await storage.write({ 'feedback/20': { helpful: true } });
+      assert.equal(evicted, 16);
+      const all = Array.from({ length: 21 }, (_, i) => `feedback/${i}`);
+      assert.deepEqual(await keysPresent(storage, all), ['feedback/15', 'feedback/17', 'feedback/18', 'feedback/19', 'feedback/20']);
+    });
+
     it('still deletes kept keys when asked', async () => {
       const storage = new BoundedMemoryStorage({ keep });
       await storage.write({ 'feedback/1': { helpful: true } });

@@ -73,11 +73,12 @@ describe('blob storage against Azurite', function () {
     const store = new FeedbackStore(storage);
     const conversations = ['19:abc@thread.tacv2;messageid=1', 'a:1Zx-personal/chat?with#odd chars', '29:\uD55C\uAD6D'];
     const records = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        store.record({ failureMode: 'logon-failed', helpful: i % 2 === 0, conversationId: conversations[i % conversations.length] ?? '', tenantId: 't1', source: 'guided' }),
-      ),
+      Array.from({ length: 50 }, async (_, i) => {
+        const feedback = { diagnosisId: `diagnosis-${i}`, failureMode: 'logon-failed', helpful: i % 2 === 0, conversationId: conversations[i % conversations.length] ?? '', userId: 'u', tenantId: 't1', source: 'guided' } as const;
+        return (await store.record(feedback)).record;
+      }),
     );
-    assert.equal(new Set(records.map((r) => r.id)).size, 50);
+    assert.equal(new Set(records.map(feedbackKey)).size, 50);
     const stored = await storage.read(records.map(feedbackKey));
     assert.equal(Object.keys(stored).length, 50);
     for (const record of records) {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createStorage, StorageConfig } from '../../src/storage/createStorage';
 import { BoundedMemoryStorage } from '../../src/storage/BoundedMemoryStorage';
-import { FeedbackStore } from '../../src/storage/FeedbackStore';
+import { FeedbackStore, feedbackKey } from '../../src/storage/FeedbackStore';
 
 const blob = (container: string) => ({ kind: 'blob', connectionString: 'UseDevelopmentStorage=true', container });
 
@@ -42,13 +42,14 @@ describe('StorageConfig', () => {
 
   it('accepts a memory config with or without limits', () => {
     assert.ok(StorageConfig.safeParse({ kind: 'memory' }).success);
-    assert.ok(StorageConfig.safeParse({ kind: 'memory', maxEntries: 500, idleTtlMs: 60_000 }).success);
+    assert.ok(StorageConfig.safeParse({ kind: 'memory', maxEntries: 500, idleTtlMs: 60_000, maxFeedback: 500 }).success);
   });
 
   it('rejects memory limits that are not positive integers', () => {
     assert.equal(StorageConfig.safeParse({ kind: 'memory', maxEntries: 0 }).success, false);
     assert.equal(StorageConfig.safeParse({ kind: 'memory', idleTtlMs: -1 }).success, false);
     assert.equal(StorageConfig.safeParse({ kind: 'memory', maxEntries: '500' }).success, false);
+    assert.equal(StorageConfig.safeParse({ kind: 'memory', maxFeedback: 0 }).success, false);
   });
 
   it('rejects an unknown kind', () => {
@@ -57,13 +58,25 @@ describe('StorageConfig', () => {
 });
 
 describe('createStorage (memory)', () => {
+  it('keeps the most recent maxFeedback feedback records and counts the ones it lets go', async () => {
+    let evicted = 0;
+    const storage = await createStorage({ kind: 'memory', maxEntries: 100, maxFeedback: 100 }, { onFeedbackEvicted: () => evicted++ });
+    assert.ok(storage instanceof BoundedMemoryStorage);
+    const store = new FeedbackStore(storage);
+    const press = (i: number) => store.record({ diagnosisId: `d${i}`, failureMode: 'logon-failed', helpful: false, conversationId: 'c1', userId: 'u1' });
+    for (let i = 0; i < 1_000; i++) await press(i);
+    assert.equal(storage.size, 100);
+    assert.equal(evicted, 900);
+    const kept = await storage.read(Array.from({ length: 1_000 }, (_, i) => feedbackKey({ conversationId: 'c1', diagnosisId: `d${i}`, userId: 'u1' })));
+    assert.deepEqual(Object.keys(kept), Array.from({ length: 100 }, (_, i) => feedbackKey({ conversationId: 'c1', diagnosisId: `d${900 + i}`, userId: 'u1' })));
+  });
+
   it('builds a bounded memory storage that keeps feedback records past its cap', async () => {
     const storage = await createStorage({ kind: 'memory', maxEntries: 2 });
     assert.ok(storage instanceof BoundedMemoryStorage);
-    const feedback = await new FeedbackStore(storage).record({ failureMode: 'logon-failed', helpful: true, conversationId: 'c1' });
+    const { record } = await new FeedbackStore(storage).record({ diagnosisId: 'd1', failureMode: 'logon-failed', helpful: true, conversationId: 'c1', userId: 'u1' });
     for (let i = 0; i < 5; i++) await storage.write({ [`conversation/${i}`]: { turn: i } });
     assert.equal(storage.size, 3);
-    const [key] = Object.keys(await storage.read([`feedback/c1/${feedback.id}`]));
-    assert.equal(key, `feedback/c1/${feedback.id}`);
+    assert.deepEqual(Object.keys(await storage.read([feedbackKey(record)])), ['feedback/c1/d1/u1']);
   });
 });
