@@ -395,7 +395,7 @@ $password = 'Crafted1!'`, facts: {}, stepsTaken: [] } }),
               diagnosis = c;
               assert.equal(titleOf(c), m.title.en);
               assert.ok(
-                textsOf(c).some((text) => text === t('en', 'card.diagnosis.secretWarning', { kinds: 'password' })),
+                textsOf(c).some((text) => text === t('en', 'card.diagnosis.secretWarning', { kinds: t('en', 'secret.password') })),
                 'the secret warning',
               );
             }),
