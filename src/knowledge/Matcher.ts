@@ -336,7 +336,7 @@ export class Matcher {
       let rival = 0;
       if (own > 0) {
         evidence.forEach((other, o) => {
-          if (o !== m && other && other.own.total > rival && overlaps(e.extent, other.extent)) rival = other.own.total;
+          if (o !== m && other && overlaps(e.extent, other.extent)) rival = Math.max(rival, rivalWeight(other));
         });
       }
       const run = e.code ? 1 : ramp(e.own.longest, RUN_FROM, RUN_FULL);
@@ -357,6 +357,14 @@ export class Matcher {
   modeById(id: FailureModeId): FailureMode | undefined {
     return this.modes.find((m) => m.id === id);
   }
+}
+
+/**
+ * What another mode's own words weigh against a claim: as much as they would count for its own,
+ * so one short stretch (a name and a letter of the frame around it, "…teams no…") is no rival.
+ */
+function rivalWeight(other: Evidence): number {
+  return other.code ? other.own.total : other.own.total * ramp(other.own.longest, RUN_FROM, RUN_FULL);
 }
 
 /** 0 below `from`, 1 from `full` on, and a straight line between. */
