@@ -56,7 +56,7 @@ const JOIN_GAP = 2;
 /** Only texts with a character from U+1100 up can have two-unit characters. */
 const MAYBE_WIDE = /[\u1100-\uffff]/;
 /** A variable part of a signature, frame or look-alike text. */
-const PLACEHOLDER = /\{[a-z][a-zA-Z]*\}/g;
+export const PLACEHOLDER = /\{[a-z][a-zA-Z]*\}/g;
 
 function unitsOf(code: number): number {
   return isWide(code) ? 2 : 1;
@@ -216,28 +216,13 @@ export class Matcher {
         return mode >= 0 ? [[code, mode] as const] : [];
       }),
     );
-    const frameFragments = new Set<string>();
-    for (const { frames } of knowledge.frames) for (const { text } of frames) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) frameFragments.add(f);
-    // Words any error may use, and the names a context is told by (Connect-MicrosoftTeams, the Teams endpoint), are no failure's own words.
-    for (const { text } of knowledge.vocabulary) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) frameFragments.add(f);
-    for (const { literals } of this.contexts.values()) for (const literal of literals) for (const f of fragmentsOf(literal)) frameFragments.add(f);
-    const lookAlikeFragments = new Set<string>();
-    for (const { text } of knowledge.background.texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) lookAlikeFragments.add(f);
-
+    const excluded = excludedFragments(knowledge);
     const ownersByPhrase = new Map<string, number[]>();
     this.modes.forEach((mode, modeIndex) => {
       for (const signature of mode.signatures) {
         const gate = gateOf(signature);
         const own = new Set<string>();
-        for (const piece of constantPieces(signature.text)) {
-          // A framed signature's words are the filling and the frame around it together ("…parameter name 'SessionOption'").
-          const fragments = signature.source === 'framed' ? fragmentsOf(piece).filter((f) => !frameFragments.has(f)) : ownFragments(piece, frameFragments);
-          for (const fragment of fragments) {
-            // A gated text is told from its look-alikes by context, not by its words.
-            if (gate === undefined && lookAlikeFragments.has(fragment)) continue;
-            own.add(fragment);
-          }
-        }
+        for (const piece of constantPieces(signature.text)) for (const [start, end] of ownWindows(signature, piece, excluded)) own.add(piece.slice(start, end));
         if (own.size === 0) continue;
         const at = this.signatures.push({ mode: modeIndex, gate, fragments: own.size }) - 1;
         for (const fragment of own) {
@@ -376,18 +361,48 @@ function gateOf({ requires, unless = [] }: Pick<Signature, 'requires' | 'unless'
   return requires === undefined && unless.length === 0 ? undefined : { requires, unless };
 }
 
+/** Fragments that are never a failure's own words, and those that only a gated text may count. */
+export interface ExcludedFragments {
+  /** PowerShell's frames in every language, common vocabulary, and the names contexts are told by. */
+  readonly frames: ReadonlySet<string>;
+  /** Look-alike errors of other products and commands. */
+  readonly lookAlikes: ReadonlySet<string>;
+}
+
+export function excludedFragments(knowledge: Pick<KnowledgeBase, 'frames' | 'vocabulary' | 'contexts' | 'background'>): ExcludedFragments {
+  const frames = new Set<string>();
+  const addAll = (texts: Iterable<string>, into: Set<string>): void => {
+    for (const text of texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) into.add(f);
+  };
+  addAll(knowledge.frames.flatMap((set) => set.frames.map((f) => f.text)), frames);
+  // Words any error may use, and the names a context is told by (the Teams endpoint, the module's assemblies), are no failure's own words.
+  addAll(knowledge.vocabulary.map((t) => t.text), frames);
+  for (const { literals } of knowledge.contexts) for (const literal of literals) for (const f of fragmentsOf(compactText(toPlainText(literal)))) frames.add(f);
+  const lookAlikes = new Set<string>();
+  addAll(knowledge.background.texts.map((t) => t.text), lookAlikes);
+  return { frames, lookAlikes };
+}
+
 /**
- * The fragments of a signature's constant piece that are mostly the signature's own words: a
- * fragment that is a third or more frame ("…loaded because th…", "…error message: The us…") is
- * found around any message the frame holds.
+ * Where a signature's own words lie in one of its constant pieces: the windows [start, end) of its
+ * fragments that count as its evidence. A framed signature's words are the filling and the frame
+ * around it together ("…parameter name 'SessionOption'"), so only whole frame fragments leave.
+ * Another signature's fragment that is a third or more frame ("…loaded because th…", "…error
+ * message: The us…") is found around any message the frame holds, so it leaves too. A gated text
+ * is told from its look-alikes by context, an ungated one only by its words.
  */
-function ownFragments(piece: string, frameFragments: ReadonlySet<string>): string[] {
+export function ownWindows(signature: Pick<Signature, 'source' | 'requires' | 'unless'>, piece: string, excluded: ExcludedFragments): Array<[number, number]> {
   const windows = windowsOf(piece);
-  const framed = new Uint8Array(piece.length);
-  for (const [start, end] of windows) if (frameFragments.has(piece.slice(start, end))) framed.fill(1, start, end);
-  return windows
-    .filter(([start, end]) => unitsBetween(piece, start, end, framed) * 3 >= unitsBetween(piece, start, end) * 2)
-    .map(([start, end]) => piece.slice(start, end));
+  const isFrame = ([start, end]: [number, number]): boolean => excluded.frames.has(piece.slice(start, end));
+  let own: Array<[number, number]>;
+  if (signature.source === 'framed') own = windows.filter((w) => !isFrame(w));
+  else {
+    const framed = new Uint8Array(piece.length);
+    for (const w of windows) if (isFrame(w)) framed.fill(1, w[0], w[1]);
+    own = windows.filter(([start, end]) => unitsBetween(piece, start, end, framed) * 3 >= unitsBetween(piece, start, end) * 2);
+  }
+  if (gateOf(signature) !== undefined) return own;
+  return own.filter(([start, end]) => !excluded.lookAlikes.has(piece.slice(start, end)));
 }
 
 function compileContext(context: Context): CompiledContext {
