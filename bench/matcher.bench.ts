@@ -67,3 +67,7 @@ const targets = [
   ['adversarial 100 KB p99 < 20 ms', worstAdversarial < 20],
 ] as const;
 for (const [label, ok] of targets) process.stdout.write(`${ok ? 'MET ' : 'MISS'} ${label}\n`);
+const within = (mid?.p99 ?? Infinity) < 1;
+process.stdout.write(
+  `verdict: a 5 KB paste takes p50 ${(mid?.p50 ?? NaN).toFixed(3)} ms, p99 ${(mid?.p99 ?? NaN).toFixed(3)} ms: ${within ? 'within' : 'NOT within'} the 1 ms budget per paste\n`,
+);
