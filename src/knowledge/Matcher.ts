@@ -365,44 +365,57 @@ function gateOf({ requires, unless = [] }: Pick<Signature, 'requires' | 'unless'
 export interface ExcludedFragments {
   /** PowerShell's frames in every language, common vocabulary, and the names contexts are told by. */
   readonly frames: ReadonlySet<string>;
+  /** Of those, PowerShell's frames alone: the wrappers a message sits in. */
+  readonly wrappers: ReadonlySet<string>;
   /** Look-alike errors of other products and commands. */
   readonly lookAlikes: ReadonlySet<string>;
 }
 
 export function excludedFragments(knowledge: Pick<KnowledgeBase, 'frames' | 'vocabulary' | 'contexts' | 'background'>): ExcludedFragments {
-  const frames = new Set<string>();
-  const addAll = (texts: Iterable<string>, into: Set<string>): void => {
+  const fragmentsOfTexts = (texts: Iterable<string>, into = new Set<string>()): Set<string> => {
     for (const text of texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) into.add(f);
+    return into;
   };
-  addAll(knowledge.frames.flatMap((set) => set.frames.map((f) => f.text)), frames);
+  const wrappers = fragmentsOfTexts(knowledge.frames.flatMap((set) => set.frames.map((f) => f.text)));
   // Words any error may use, and the names a context is told by (the Teams endpoint, the module's assemblies), are no failure's own words.
-  addAll(knowledge.vocabulary.map((t) => t.text), frames);
+  const frames = fragmentsOfTexts(
+    knowledge.vocabulary.map((t) => t.text),
+    new Set(wrappers),
+  );
   for (const { literals } of knowledge.contexts) for (const literal of literals) for (const f of fragmentsOf(compactText(toPlainText(literal)))) frames.add(f);
-  const lookAlikes = new Set<string>();
-  addAll(knowledge.background.texts.map((t) => t.text), lookAlikes);
-  return { frames, lookAlikes };
+  return { frames, wrappers, lookAlikes: fragmentsOfTexts(knowledge.background.texts.map((t) => t.text)) };
 }
 
 /**
  * Where a signature's own words lie in one of its constant pieces: the windows [start, end) of its
  * fragments that count as its evidence. A framed signature's words are the filling and the frame
- * around it together ("…parameter name 'SessionOption'"), so only whole frame fragments leave.
- * Another signature's fragment that is a third or more frame ("…loaded because th…", "…error
- * message: The us…") is found around any message the frame holds, so it leaves too. A gated text
- * is told from its look-alikes by context, an ungated one only by its words.
+ * around it together ("…parameter name 'SessionOption'"), so a fragment counts where a third of it
+ * or more is the filling: "…Teams' is not recognized as the nam…" is the frame's, found after any
+ * name that ends like the filling. Another signature's fragment that is a third or more frame ("…loaded because th…", "…error
+ * message: The us…") is found around any message the frame holds, so it leaves too, and so does one
+ * whose every letter belongs to frames or look-alikes. A gated text is told from its look-alikes by
+ * context, an ungated one only by its words.
  */
 export function ownWindows(signature: Pick<Signature, 'source' | 'requires' | 'unless'>, piece: string, excluded: ExcludedFragments): Array<[number, number]> {
   const windows = windowsOf(piece);
   const isFrame = ([start, end]: [number, number]): boolean => excluded.frames.has(piece.slice(start, end));
-  let own: Array<[number, number]>;
-  if (signature.source === 'framed') own = windows.filter((w) => !isFrame(w));
-  else {
-    const framed = new Uint8Array(piece.length);
-    for (const w of windows) if (isFrame(w)) framed.fill(1, w[0], w[1]);
-    own = windows.filter(([start, end]) => unitsBetween(piece, start, end, framed) * 3 >= unitsBetween(piece, start, end) * 2);
+  const isLookAlike = ([start, end]: [number, number]): boolean => excluded.lookAlikes.has(piece.slice(start, end));
+  const gated = gateOf(signature) !== undefined;
+  const framed = new Uint8Array(piece.length);
+  const wrapped = new Uint8Array(piece.length);
+  for (const w of windows) {
+    if (isFrame(w)) framed.fill(1, w[0], w[1]);
+    if (excluded.wrappers.has(piece.slice(w[0], w[1]))) wrapped.fill(1, w[0], w[1]);
   }
-  if (gateOf(signature) !== undefined) return own;
-  return own.filter(([start, end]) => !excluded.lookAlikes.has(piece.slice(start, end)));
+  const units = ([start, end]: [number, number], skip?: Uint8Array): number => unitsBetween(piece, start, end, skip);
+  // A filling counts with a third of it or more; the frame's words around it are the frame's.
+  if (signature.source === 'framed') return windows.filter((w) => !isFrame(w) && units(w, wrapped) * 3 >= units(w) && (gated || !isLookAlike(w)));
+  const own = windows.filter((w) => units(w, framed) * 3 >= units(w) * 2);
+  if (gated) return own;
+  // Where a wrapper meets a look-alike's words ("…raise the quota for this user." + "Weitere Informationen…"), a fragment has no letter of its own.
+  const notOwn = new Uint8Array(piece.length);
+  for (const w of windows) if (isFrame(w) || isLookAlike(w)) notOwn.fill(1, w[0], w[1]);
+  return own.filter((w) => !isLookAlike(w) && (units(w, notOwn) > 0 || units(w, wrapped) === units(w)));
 }
 
 function compileContext(context: Context): CompiledContext {
