@@ -25,7 +25,7 @@ const fixtures = ['dev.jsonl', 'dev-localized.jsonl', 'pastes.jsonl', 'teams-mod
 );
 const cases: Labelled[] = [
   ...fixtures,
-  ...frameSuite(knowledge).map((c) => ({ source: 'frames × unrelated', lang: c.lang, text: c.text, expect: null })),
+  ...frameSuite(knowledge).map((c) => ({ source: 'generated frame suite', lang: c.lang, text: c.text, expect: null })),
   ...signatureVariants(knowledge).map((v) => ({ source: 'signature variants', lang: v.lang, text: v.text, expect: v.mode.id })),
 ];
 
