@@ -421,7 +421,7 @@ export function ownWindows(signature: Pick<Signature, 'source' | 'requires' | 'u
 function compileContext(context: Context): CompiledContext {
   return {
     literals: context.literals.map((l) => compactText(toPlainText(l))).filter((l) => l.length > 0),
-    patterns: context.patterns.map((p) => new RegExp(p, 'iu')),
+    patterns: context.patterns.map((p) => new RegExp(p, 'i')),
     unless: context.unless,
   };
 }

@@ -228,7 +228,7 @@ export const Context = z
     note: z.string().min(1),
     /** Names compared as letters and digits only, case folded ("Connect-MicrosoftTeams"). */
     literals: z.array(z.string().min(3)).default([]),
-    /** Regular expressions over the plain paste, case-insensitive (a cmdlet shape such as Get-Cs…). */
+    /** Regular expressions over the plain paste, case-insensitive without the u flag, which makes V8 scan several times slower (a cmdlet shape such as Get-Cs…). */
     patterns: z.array(z.string().min(3)).default([]),
     /** Contexts whose presence in the same paste cancels this one (another product's cmdlets). */
     unless: z.array(ContextId).default([]),
