@@ -7,7 +7,7 @@ import { defaultKnowledge } from '../../src/knowledge';
 /** Web Chat renders a TextBlock's text with markdown-it; Teams and Outlook with their own subsets. */
 const markdown = new MarkdownIt({ html: false, linkify: false, breaks: true });
 /** What every renderer shows alike: paragraphs, line breaks, bold and links. Lists, headings, code and emphasis differ. */
-const SAFE_HTML = /^(?:<\/?p>|<br>|<\/?strong>|<a href="https:\/\/[^"]+">|<\/a>|[^<]+|\n)*$/;
+const SAFE_HTML = /^(?:<\/?p>|<br>|<\/?strong>|<a href="https:\/\/[^"]+">|<\/a>|[^<])*$/;
 
 type Node = Record<string, unknown>;
 
