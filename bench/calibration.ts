@@ -74,7 +74,7 @@ for (const c of cases) {
 
 const pct = (part: number, whole: number): string => (whole === 0 ? '    -' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);
 function line(name: string, t: Tally): string {
-  return `${name.padEnd(20)} ${String(t.n).padStart(5)}  right claims ${String(t.rightClaims).padStart(4)}  right abstentions ${String(t.rightAbstentions).padStart(4)}  missed known errors ${String(t.missed).padStart(4)}  WRONG CLAIMS ${String(t.wrongClaims).padStart(2)}  near-misses claimed ${t.nearMissesClaimed}/${t.nearMisses}`;
+  return `${name.padEnd(21)} ${String(t.n).padStart(5)}  right claims ${String(t.rightClaims).padStart(4)}  right abstentions ${String(t.rightAbstentions).padStart(4)}  missed known errors ${String(t.missed).padStart(4)}  WRONG CLAIMS ${String(t.wrongClaims).padStart(2)}  near-misses claimed ${t.nearMissesClaimed}/${t.nearMisses}`;
 }
 function bands(t: Tally): string {
   return t.bands.map((b, i) => `${(BANDS[i] as number).toFixed(2)}–${Math.min(1, BANDS[i + 1] as number).toFixed(2)} ${pct(b.right, b.n)} of ${b.n}`).join(' | ');
@@ -83,7 +83,7 @@ function bands(t: Tally): string {
 process.stdout.write(`calibration over ${cases.length} labelled pastes (match threshold ${MATCH_THRESHOLD}); best candidate right, per confidence band\n`);
 const langs = [...byLang.entries()].sort((a, b) => b[1].n - a[1].n);
 for (const [lang, t] of [...langs, ['overall', overall] as const]) {
-  process.stdout.write(`${line(lang, t)}\n${''.padEnd(21)}${bands(t)}\n`);
+  process.stdout.write(`${line(lang, t)}\n${''.padEnd(22)}${bands(t)}\n`);
 }
 process.stdout.write('\nby source\n');
 for (const [source, t] of bySource) process.stdout.write(`${line(source, t)}\n`);
