@@ -378,10 +378,7 @@ export function excludedFragments(knowledge: Pick<KnowledgeBase, 'frames' | 'voc
   };
   const wrappers = fragmentsOfTexts(knowledge.frames.flatMap((set) => set.frames.map((f) => f.text)));
   // Words any error may use, and the names a context is told by (the Teams endpoint, the module's assemblies), are no failure's own words.
-  const frames = fragmentsOfTexts(
-    knowledge.vocabulary.map((t) => t.text),
-    new Set(wrappers),
-  );
+  const frames = fragmentsOfTexts(knowledge.vocabulary.map((t) => t.text), new Set(wrappers));
   for (const { literals } of knowledge.contexts) for (const literal of literals) for (const f of fragmentsOf(compactText(toPlainText(literal)))) frames.add(f);
   return { frames, wrappers, lookAlikes: fragmentsOfTexts(knowledge.background.texts.map((t) => t.text)) };
 }
@@ -391,10 +388,10 @@ export function excludedFragments(knowledge: Pick<KnowledgeBase, 'frames' | 'voc
  * fragments that count as its evidence. A framed signature's words are the filling and the frame
  * around it together ("…parameter name 'SessionOption'"), so a fragment counts where a third of it
  * or more is the filling: "…Teams' is not recognized as the nam…" is the frame's, found after any
- * name that ends like the filling. Another signature's fragment that is a third or more frame ("…loaded because th…", "…error
- * message: The us…") is found around any message the frame holds, so it leaves too, and so does one
- * whose every letter belongs to frames or look-alikes. A gated text is told from its look-alikes by
- * context, an ungated one only by its words.
+ * name that ends like the filling. Any other signature's fragment that is a third or more frame
+ * ("…loaded because th…", "…error message: The us…") is found around any message the frame holds,
+ * so it leaves too, and so does one that touches a frame and has no letter outside frames and
+ * look-alikes. A gated text is told from its look-alikes by context, an ungated one only by its words.
  */
 export function ownWindows(signature: Pick<Signature, 'source' | 'requires' | 'unless'>, piece: string, excluded: ExcludedFragments): Array<[number, number]> {
   const windows = windowsOf(piece);
