@@ -1,51 +1,91 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultKnowledge, diagnose, MATCH_THRESHOLD } from '../src/knowledge';
+import { fixturePath, readJsonl } from '../test/helpers/fixtures';
+import { frameSuite } from '../test/helpers/frameSuite';
+import { signatureVariants } from '../test/helpers/pasteVariants';
 
 /**
- * How well the confidence is calibrated: for every paste with a known answer (the dev corpus,
- * our fixtures, and wrapped, cut and embedded variants of every signature), the best candidate's
- * confidence against whether it was right, in buckets.
+ * How well the confidence is calibrated, per language and overall: for every paste with a known
+ * answer, whether the best candidate was right in each confidence band, and what the bot did:
+ * a right claim, a right abstention, a missed known error, or a wrong claim (the outcome that must
+ * never happen). Inputs: the development corpora and our transcripts (test/fixtures), every frame
+ * around unrelated messages (the frame suite's generator), and every signature in the ways people
+ * paste it.
  */
-const root = join(__dirname, '..', '..');
-const readJsonl = (file: string) =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { text: string; expect: string | null });
+interface Labelled {
+  readonly source: string;
+  /** BCP-47 language: the fixture's lang (en where it has none), the frame's, the signature's. */
+  readonly lang: string;
+  readonly text: string;
+  readonly expect: string | null;
+}
 
-const cases = [...readJsonl(join(root, 'test', 'fixtures', 'dev.jsonl')), ...readJsonl(join(root, 'test', 'fixtures', 'pastes.jsonl'))];
-for (const mode of defaultKnowledge().modes) {
-  for (const sig of mode.signatures) {
-    const text = sig.text.replace(/\{upn\}/g, 'someone@contoso.com').replace(/\{server\}/g, 'admin1a.online.lync.com').replace(/\{path\}/g, 'C:\\Modules\\SkypeOnlineConnector.psm1').replace(/\{version\}/g, '2.0');
-    cases.push({ text, expect: mode.id });
-    cases.push({ text: text.replace(/(.{1,41})/g, '$1\n'), expect: mode.id });
-    cases.push({ text: `hi all, seeing this since this morning:\n${text}\nany idea?`, expect: mode.id });
-    cases.push({ text: text.slice(Math.floor(text.length / 3)), expect: mode.id });
+const knowledge = defaultKnowledge();
+const fixtures = ['dev.jsonl', 'dev-localized.jsonl', 'pastes.jsonl', 'teams-module.jsonl'].flatMap((file) =>
+  readJsonl(fixturePath(file)).map((c) => ({ source: file.replace('.jsonl', ''), lang: c.lang ?? 'en', text: c.text, expect: c.expect })),
+);
+const cases: Labelled[] = [
+  ...fixtures,
+  ...frameSuite(knowledge).map((c) => ({ source: 'generated frame suite', lang: c.lang, text: c.text, expect: null })),
+  ...signatureVariants(knowledge).map((v) => ({ source: 'signature variants', lang: v.lang, text: v.text, expect: v.mode.id })),
+];
+
+const BANDS = [0, 0.3, 0.6, 0.75, 0.9, 1.0001];
+
+class Tally {
+  n = 0;
+  rightClaims = 0;
+  rightAbstentions = 0;
+  missed = 0;
+  wrongClaims = 0;
+  nearMisses = 0;
+  nearMissesClaimed = 0;
+  readonly bands = BANDS.slice(0, -1).map(() => ({ n: 0, right: 0 }));
+
+  add(expect: string | null, best: { id: string; confidence: number } | undefined, claimed: string | null): void {
+    this.n++;
+    const band = this.bands[BANDS.findIndex((upTo) => (best?.confidence ?? 0) < upTo) - 1];
+    if (band) {
+      band.n++;
+      if ((best?.id ?? null) === expect) band.right++;
+    }
+    if (expect === null) this.nearMisses++;
+    if (claimed === null) {
+      if (expect === null) this.rightAbstentions++;
+      else this.missed++;
+    } else if (claimed === expect) this.rightClaims++;
+    else {
+      this.wrongClaims++;
+      if (expect === null) this.nearMissesClaimed++;
+    }
   }
 }
 
-const buckets = [0, 0.3, 0.6, 0.75, 0.9, 1.01];
-const rows = buckets.slice(0, -1).map((lo, i) => ({ lo, hi: buckets[i + 1] as number, n: 0, right: 0 }));
-let abstainedOnPositive = 0;
-let wrongMatches = 0;
-let rightMatches = 0;
-let rightAbstentions = 0;
+const overall = new Tally();
+const byLang = new Map<string, Tally>();
+const bySource = new Map<string, Tally>();
+const tallyOf = (tallies: Map<string, Tally>, key: string): Tally => tallies.get(key) ?? tallies.set(key, new Tally()).get(key) ?? overall;
+const wrong: string[] = [];
 for (const c of cases) {
   const result = diagnose(c.text);
-  const best = result.candidates[0];
-  const confidence = best?.confidence ?? 0;
-  const row = rows.find((r) => confidence >= r.lo && confidence < r.hi);
-  if (row) {
-    row.n++;
-    if ((best?.id ?? null) === c.expect) row.right++;
-  }
-  const got = result.match?.id ?? null;
-  if (got === null && c.expect === null) rightAbstentions++;
-  else if (got === null) abstainedOnPositive++;
-  else if (got === c.expect) rightMatches++;
-  else wrongMatches++;
+  const claimed = result.match?.id ?? null;
+  for (const tally of [overall, tallyOf(byLang, c.lang), tallyOf(bySource, c.source)]) tally.add(c.expect, result.candidates[0], claimed);
+  if (claimed !== null && claimed !== c.expect) wrong.push(`  ${c.source} (${c.lang}): claimed ${claimed} ${result.match?.confidence}, expected ${c.expect ?? 'no claim'}: ${JSON.stringify(c.text.slice(0, 120))}`);
 }
-process.stdout.write(`calibration over ${cases.length} labelled pastes (match threshold ${MATCH_THRESHOLD})\n`);
-for (const r of rows) process.stdout.write(`  best candidate confidence ${r.lo.toFixed(2)}–${Math.min(1, r.hi).toFixed(2)}: ${String(r.n).padStart(5)} pastes, ${r.n ? ((100 * r.right) / r.n).toFixed(1) : '-'}% right\n`);
-process.stdout.write(`  right matches ${rightMatches}, right abstentions ${rightAbstentions}, abstained on a known error ${abstainedOnPositive}, confident wrong answers ${wrongMatches}\n`);
+
+const pct = (part: number, whole: number): string => (whole === 0 ? '    -' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);
+function line(name: string, t: Tally): string {
+  return `${name.padEnd(21)} ${String(t.n).padStart(5)}  right claims ${String(t.rightClaims).padStart(4)}  right abstentions ${String(t.rightAbstentions).padStart(4)}  missed known errors ${String(t.missed).padStart(4)}  WRONG CLAIMS ${String(t.wrongClaims).padStart(2)}  near-misses claimed ${t.nearMissesClaimed}/${t.nearMisses}`;
+}
+function bands(t: Tally): string {
+  return t.bands.map((b, i) => `${(BANDS[i] as number).toFixed(2)}–${Math.min(1, BANDS[i + 1] as number).toFixed(2)} ${pct(b.right, b.n)} of ${b.n}`).join(' | ');
+}
+
+process.stdout.write(`calibration over ${cases.length} labelled pastes (match threshold ${MATCH_THRESHOLD}); best candidate right, per confidence band\n`);
+const langs = [...byLang.entries()].sort((a, b) => b[1].n - a[1].n);
+for (const [lang, t] of [...langs, ['overall', overall] as const]) {
+  process.stdout.write(`${line(lang, t)}\n${''.padEnd(22)}${bands(t)}\n`);
+}
+process.stdout.write('\nby source\n');
+for (const [source, t] of bySource) process.stdout.write(`${line(source, t)}\n`);
+if (wrong.length > 0) process.stdout.write(`\nwrong claims:\n${wrong.join('\n')}\n`);
+process.stdout.write(`\n${overall.wrongClaims === 0 ? 'MET ' : 'MISS'} no wrong claim in any language (${overall.wrongClaims} of ${overall.n})\n`);

@@ -1,4 +1,5 @@
-import { defaultKnowledge, diagnose } from '../src/knowledge';
+import { defaultKnowledge, diagnose, type FailureMode, type Signature } from '../src/knowledge';
+import { fillSignature } from '../test/helpers/pasteVariants';
 
 /**
  * Random pastes built from every known error text the way people paste them (other users, servers
@@ -12,12 +13,18 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.lengt
 const users = ['kenmyer@litwareinc.com', 'svc.sfb@fabrikam.onmicrosoft.com', 'admin@contoso.co.kr', 'j.doe@northwind.com'];
 const servers = ['admin0b.online.lync.com', 'admin2c.online.lync.com', 'admin1e.online.lync.com', 'api.interfaces.records.teams.microsoft.com'];
 const paths = ['C:\\Program Files\\Common Files\\Skype for Business Online\\Modules\\SkypeOnlineConnector\\SkypeOnlineConnectorStartup.psm1', 'D:\\Tools\\LyncOnlineConnector\\LyncOnlineConnector.psd1'];
-const fill = (template: string) =>
-  template
+const knowledge = defaultKnowledge();
+/** Other users, servers and paths than the templates' own, and a record line that shows the context a gated text needs. */
+function fill(mode: FailureMode, signature: Signature): string {
+  const template = signature.text
     .replace(/\{upn\}/g, () => pick(users))
     .replace(/\{server\}/g, () => pick(servers))
     .replace(/\{path\}/g, () => pick(paths))
     .replace(/\{version\}/g, () => pick(['1.0', '2.0', '3.0']));
+  const text = fillSignature(mode, { ...signature, text: template }, 0);
+  const context = knowledge.contexts.find((c) => c.id === signature.requires)?.literals[0];
+  return context === undefined ? text : `${text}\nAt line:1 char:1\n+ ${context}`;
+}
 const wrap = (text: string, column: number) => text.split('\n').map((line) => line.match(new RegExp(`.{1,${column}}`, 'g'))?.join('\n') ?? line).join('\n');
 
 const shapes: Record<string, (text: string) => string> = {
@@ -32,12 +39,12 @@ const shapes: Record<string, (text: string) => string> = {
 
 const PASTES = 7000;
 const rows = new Map<string, { n: number; right: number; abstained: number; wrong: number }>();
-const modes = defaultKnowledge().modes;
+const modes = knowledge.modes;
 for (let i = 0; i < PASTES; i++) {
   const mode = pick(modes);
   const signature = pick(mode.signatures.filter((s) => s.source !== 'fragment'));
   const shape = pick(Object.keys(shapes));
-  const got = diagnose((shapes[shape] as (t: string) => string)(fill(signature.text))).match?.id ?? null;
+  const got = diagnose((shapes[shape] as (t: string) => string)(fill(mode, signature))).match?.id ?? null;
   const row = rows.get(shape) ?? { n: 0, right: 0, abstained: 0, wrong: 0 };
   row.n++;
   if (got === mode.id) row.right++;

@@ -56,7 +56,7 @@ const JOIN_GAP = 2;
 /** Only texts with a character from U+1100 up can have two-unit characters. */
 const MAYBE_WIDE = /[\u1100-\uffff]/;
 /** A variable part of a signature, frame or look-alike text. */
-const PLACEHOLDER = /\{[a-z][a-zA-Z]*\}/g;
+export const PLACEHOLDER = /\{[a-z][a-zA-Z]*\}/g;
 
 function unitsOf(code: number): number {
   return isWide(code) ? 2 : 1;
@@ -218,28 +218,13 @@ export class Matcher {
         return mode >= 0 ? [[code, mode] as const] : [];
       }),
     );
-    const frameFragments = new Set<string>();
-    for (const { frames } of knowledge.frames) for (const { text } of frames) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) frameFragments.add(f);
-    // Words any error may use, and the names a context is told by (Connect-MicrosoftTeams, the Teams endpoint), are no failure's own words.
-    for (const { text } of knowledge.vocabulary) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) frameFragments.add(f);
-    for (const { literals } of this.contexts.values()) for (const literal of literals) for (const f of fragmentsOf(literal)) frameFragments.add(f);
-    const lookAlikeFragments = new Set<string>();
-    for (const { text } of knowledge.background.texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) lookAlikeFragments.add(f);
-
+    const excluded = excludedFragments(knowledge);
     const ownersByPhrase = new Map<string, number[]>();
     this.modes.forEach((mode, modeIndex) => {
       for (const signature of mode.signatures) {
         const gate = gateOf(signature);
         const own = new Set<string>();
-        for (const piece of constantPieces(signature.text)) {
-          // A framed signature's words are the filling and the frame around it together ("…parameter name 'SessionOption'").
-          const fragments = signature.source === 'framed' ? fragmentsOf(piece).filter((f) => !frameFragments.has(f)) : ownFragments(piece, frameFragments);
-          for (const fragment of fragments) {
-            // A gated text is told from its look-alikes by context, not by its words.
-            if (gate === undefined && lookAlikeFragments.has(fragment)) continue;
-            own.add(fragment);
-          }
-        }
+        for (const piece of constantPieces(signature.text)) for (const [start, end] of ownWindows(signature, piece, excluded)) own.add(piece.slice(start, end));
         if (own.size === 0) continue;
         const at = this.signatures.push({ mode: modeIndex, gate, fragments: own.size }) - 1;
         for (const fragment of own) {
@@ -338,7 +323,7 @@ export class Matcher {
       let rival = 0;
       if (own > 0) {
         evidence.forEach((other, o) => {
-          if (o !== m && other && other.own.total > rival && overlaps(e.extent, other.extent)) rival = other.own.total;
+          if (o !== m && other && overlaps(e.extent, other.extent)) rival = Math.max(rival, rivalWeight(other));
         });
       }
       const run = e.code ? 1 : ramp(e.own.longest, RUN_FROM, RUN_FULL);
@@ -368,6 +353,14 @@ export class Matcher {
   }
 }
 
+/**
+ * What another mode's own words weigh against a claim: as much as they would count for its own,
+ * so one short stretch (a name and a letter of the frame around it, "…teams no…") is no rival.
+ */
+function rivalWeight(other: Evidence): number {
+  return other.code ? other.own.total : other.own.total * ramp(other.own.longest, RUN_FROM, RUN_FULL);
+}
+
 /** 0 below `from`, 1 from `full` on, and a straight line between. */
 function ramp(value: number, from: number, full: number): number {
   return Math.min(1, Math.max(0, (value - from) / (full - from)));
@@ -377,24 +370,64 @@ function gateOf({ requires, unless = [] }: Pick<Signature, 'requires' | 'unless'
   return requires === undefined && unless.length === 0 ? undefined : { requires, unless };
 }
 
+/** Fragments that are never a failure's own words, and those that only a gated text may count. */
+export interface ExcludedFragments {
+  /** PowerShell's frames in every language, common vocabulary, and the names contexts are told by. */
+  readonly frames: ReadonlySet<string>;
+  /** Of those, PowerShell's frames alone: the wrappers a message sits in. */
+  readonly wrappers: ReadonlySet<string>;
+  /** Look-alike errors of other products and commands. */
+  readonly lookAlikes: ReadonlySet<string>;
+}
+
+export function excludedFragments(knowledge: Pick<KnowledgeBase, 'frames' | 'vocabulary' | 'contexts' | 'background'>): ExcludedFragments {
+  const fragmentsOfTexts = (texts: Iterable<string>, into = new Set<string>()): Set<string> => {
+    for (const text of texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) into.add(f);
+    return into;
+  };
+  const wrappers = fragmentsOfTexts(knowledge.frames.flatMap((set) => set.frames.map((f) => f.text)));
+  // Words any error may use, and the names a context is told by (the Teams endpoint, the module's assemblies), are no failure's own words.
+  const frames = fragmentsOfTexts(knowledge.vocabulary.map((t) => t.text), new Set(wrappers));
+  for (const { literals } of knowledge.contexts) for (const literal of literals) for (const f of fragmentsOf(compactText(toPlainText(literal)))) frames.add(f);
+  return { frames, wrappers, lookAlikes: fragmentsOfTexts(knowledge.background.texts.map((t) => t.text)) };
+}
+
 /**
- * The fragments of a signature's constant piece that are mostly the signature's own words: a
- * fragment that is a third or more frame ("…loaded because th…", "…error message: The us…") is
- * found around any message the frame holds.
+ * Where a signature's own words lie in one of its constant pieces: the windows [start, end) of its
+ * fragments that count as its evidence. A framed signature's words are the filling and the frame
+ * around it together ("…parameter name 'SessionOption'"), so a fragment counts where a third of it
+ * or more is the filling: "…Teams' is not recognized as the nam…" is the frame's, found after any
+ * name that ends like the filling. Any other signature's fragment that is a third or more frame
+ * ("…loaded because th…", "…error message: The us…") is found around any message the frame holds,
+ * so it leaves too, and so does one that touches a frame and has no letter outside frames and
+ * look-alikes. A gated text is told from its look-alikes by context, an ungated one only by its words.
  */
-function ownFragments(piece: string, frameFragments: ReadonlySet<string>): string[] {
+export function ownWindows(signature: Pick<Signature, 'source' | 'requires' | 'unless'>, piece: string, excluded: ExcludedFragments): Array<[number, number]> {
   const windows = windowsOf(piece);
+  const isFrame = ([start, end]: [number, number]): boolean => excluded.frames.has(piece.slice(start, end));
+  const isLookAlike = ([start, end]: [number, number]): boolean => excluded.lookAlikes.has(piece.slice(start, end));
+  const gated = gateOf(signature) !== undefined;
   const framed = new Uint8Array(piece.length);
-  for (const [start, end] of windows) if (frameFragments.has(piece.slice(start, end))) framed.fill(1, start, end);
-  return windows
-    .filter(([start, end]) => unitsBetween(piece, start, end, framed) * 3 >= unitsBetween(piece, start, end) * 2)
-    .map(([start, end]) => piece.slice(start, end));
+  const wrapped = new Uint8Array(piece.length);
+  for (const w of windows) {
+    if (isFrame(w)) framed.fill(1, w[0], w[1]);
+    if (excluded.wrappers.has(piece.slice(w[0], w[1]))) wrapped.fill(1, w[0], w[1]);
+  }
+  const units = ([start, end]: [number, number], skip?: Uint8Array): number => unitsBetween(piece, start, end, skip);
+  // A filling counts with a third of it or more; the frame's words around it are the frame's.
+  if (signature.source === 'framed') return windows.filter((w) => !isFrame(w) && units(w, wrapped) * 3 >= units(w) && (gated || !isLookAlike(w)));
+  const own = windows.filter((w) => units(w, framed) * 3 >= units(w) * 2);
+  if (gated) return own;
+  // Where a wrapper meets a look-alike's words ("…raise the quota for this user." + "Weitere Informationen…"), a fragment has no letter of its own.
+  const notOwn = new Uint8Array(piece.length);
+  for (const w of windows) if (isFrame(w) || isLookAlike(w)) notOwn.fill(1, w[0], w[1]);
+  return own.filter((w) => !isLookAlike(w) && (units(w, notOwn) > 0 || units(w, wrapped) === units(w)));
 }
 
 function compileContext(context: Context): CompiledContext {
   return {
     literals: context.literals.map((l) => compactText(toPlainText(l))).filter((l) => l.length > 0),
-    patterns: context.patterns.map((p) => new RegExp(p, 'iu')),
+    patterns: context.patterns.map((p) => new RegExp(p, 'i')),
     unless: context.unless,
   };
 }

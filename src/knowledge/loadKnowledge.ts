@@ -104,7 +104,7 @@ export function loadKnowledge(dir: string = knowledgeDataDir()): KnowledgeBase {
     for (const id of context.unless) if (!contextIds.has(id)) throw new KnowledgeError(`${join(dir, 'contexts.json')}: ${context.id}.unless: no context "${id}"`);
     for (const pattern of context.patterns) {
       try {
-        new RegExp(pattern, 'iu');
+        new RegExp(pattern, 'i');
       } catch (err) {
         throw new KnowledgeError(`${join(dir, 'contexts.json')}: ${context.id}.patterns: ${(err as Error).message}`);
       }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import catalog from './data/messages.json';
 import type { Facts } from './extractFacts';
+import { defaultKnowledge } from './loadKnowledge';
 import { SecretKind } from './redactSecrets';
 import { Localized, type Lang } from './schema';
 
@@ -50,11 +51,41 @@ export function confidenceInWords(lang: Lang, confidence: number): string {
   return t(lang, key, { percent });
 }
 
-/** Facts in the order people read them, each with its label: for cards, summaries and the CLI. */
+/** Facts in the order people read them. */
+const FACT_ORDER = [
+  'userPrincipalName',
+  'remoteServer',
+  'endpoint',
+  'loadedPowerShellVersion',
+  'requiredPowerShellVersion',
+  'powerShellEdition',
+  'powerShellVersion',
+  'moduleVersion',
+  'modulePath',
+  'cmdlet',
+  'signInCode',
+  'traceId',
+  'correlationId',
+  'timestamp',
+] as const satisfies ReadonlyArray<keyof Facts>;
+
+/** What a sign-in code means, in the language, where the knowledge knows the code. */
+function signInMeaning(lang: Lang, signInCode: string): string | undefined {
+  const digits = signInCode.replace(/^AADSTS/i, '');
+  return defaultKnowledge().signInCodes.codes.find((c) => c.code === digits)?.meaning[lang];
+}
+
+/**
+ * Facts in the order people read them, each with its label: for cards, summaries and the CLI. A
+ * known sign-in code is followed by its meaning; a service endpoint that is the remote server
+ * already shown is not repeated.
+ */
 export function factRows(lang: Lang, facts: Facts): Array<{ label: string; value: string }> {
-  const keys = ['userPrincipalName', 'remoteServer', 'loadedPowerShellVersion', 'requiredPowerShellVersion', 'modulePath', 'cmdlet'] as const;
-  return keys.flatMap((key) => {
+  return FACT_ORDER.flatMap((key) => {
     const value = facts[key];
-    return value ? [{ label: t(lang, `fact.${key}`), value }] : [];
+    if (!value || (key === 'endpoint' && value === facts.remoteServer)) return [];
+    const row = { label: t(lang, `fact.${key}`), value };
+    const meaning = key === 'signInCode' ? signInMeaning(lang, value) : undefined;
+    return meaning ? [row, { label: t(lang, 'fact.signInMeaning'), value: meaning }] : [row];
   });
 }

@@ -133,7 +133,11 @@ export const FailureMode = z
     errorText: z.string().min(10),
     /** The error as the Korean article shows it, where there is one. */
     errorTextKo: z.string().min(10).optional(),
-    /** Every text the matcher should recognise; the first is errorText as a template. */
+    /**
+     * Every text the matcher should recognise; the first is errorText as a template, unless a framed
+     * signature writes it (a framed text written out again here would count only its words outside
+     * the frame, as any signature's do).
+     */
     signatures: z.array(Signature).min(1),
     /** More texts, written once as a frame and its filling, recognised in every language of the frame. */
     framedSignatures: z.array(FramedSignature).min(1).optional(),
@@ -224,7 +228,7 @@ export const Context = z
     note: z.string().min(1),
     /** Names compared as letters and digits only, case folded ("Connect-MicrosoftTeams"). */
     literals: z.array(z.string().min(3)).default([]),
-    /** Regular expressions over the plain paste, case-insensitive (a cmdlet shape such as Get-Cs…). */
+    /** Regular expressions over the plain paste, case-insensitive without the u flag, which makes V8 scan several times slower (a cmdlet shape such as Get-Cs…). */
     patterns: z.array(z.string().min(3)).default([]),
     /** Contexts whose presence in the same paste cancels this one (another product's cmdlets). */
     unless: z.array(ContextId).default([]),

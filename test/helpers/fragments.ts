@@ -1,21 +1,8 @@
-import { compactText, toPlainText } from '../../src/knowledge';
-import { isWide } from '../../src/knowledge/normalizeText';
+import { constantPieces, excludedFragments, ownWindows, PLACEHOLDER, type ExcludedFragments, type KnowledgeBase, type Signature } from '../../src/knowledge';
+import { fragmentsOf as fragmentTexts, unitsBetween, windowsOf } from '../../src/knowledge/FragmentIndex';
 
-/** A placeholder of a data text: a lower-case name in braces ({server}, {message}, …). */
-export const PLACEHOLDER = /\{[a-z][a-zA-Z]*\}/g;
-
-/** Fragment lengths in units, as the matcher cuts them (a Latin letter 1, Hangul/CJK 2). */
-const FRAGMENT_UNITS = [12, 24] as const;
-
-const unitsOf = (code: number): number => (isWide(code) ? 2 : 1);
-
-/** The constant pieces of a data text in the matcher's compact form. */
-export function constantPieces(text: string): string[] {
-  return text
-    .split(PLACEHOLDER)
-    .map((piece) => compactText(toPlainText(piece)))
-    .filter((piece) => piece.length > 0);
-}
+/** The matcher's own cutting of data texts, with positions, for tests that check what it counts. */
+export { constantPieces, excludedFragments, PLACEHOLDER, type ExcludedFragments };
 
 export interface Fragment {
   start: number;
@@ -23,44 +10,40 @@ export interface Fragment {
   text: string;
 }
 
-/** Every 12- and 24-unit window of a compact piece, as Matcher.ts fragmentsOf cuts them. */
+/** Every fragment of a compact piece, where the matcher cuts it (FragmentIndex.windowsOf). */
 export function fragmentsOf(compact: string): Fragment[] {
-  const out: Fragment[] = [];
-  for (const size of FRAGMENT_UNITS) {
-    for (let start = 0; start < compact.length; start++) {
-      let units = 0;
-      let end = start;
-      while (end < compact.length && units < size) units += unitsOf(compact.charCodeAt(end++));
-      if (units < size) break;
-      out.push({ start, end, text: compact.slice(start, end) });
-    }
-  }
-  return out;
+  return windowsOf(compact).map(([start, end]) => ({ start, end, text: compact.slice(start, end) }));
+}
+
+/** The fragments of a signature's constant piece that the matcher counts as its own words (Matcher.ownWindows). */
+export function ownFragmentsOf(signature: Pick<Signature, 'source' | 'requires' | 'unless'>, piece: string, excluded: ExcludedFragments): Fragment[] {
+  return ownWindows(signature, piece, excluded).map(([start, end]) => ({ start, end, text: piece.slice(start, end) }));
 }
 
 /** Units of a compact piece covered by the union of the given fragments. */
 export function coveredUnits(compact: string, fragments: readonly Fragment[]): number {
-  const sorted = [...fragments].sort((a, b) => a.start - b.start);
-  let total = 0;
-  let start = -1;
-  let end = -1;
-  const flush = (): void => {
-    for (let i = start; i < end; i++) total += unitsOf(compact.charCodeAt(i));
-  };
-  for (const f of sorted) {
-    if (f.start > end) {
-      if (end > start) flush();
-      start = f.start;
-      end = f.end;
-    } else end = Math.max(end, f.end);
-  }
-  if (end > start) flush();
-  return total;
+  const covered = new Uint8Array(compact.length);
+  for (const f of fragments) covered.fill(1, f.start, f.end);
+  // unitsBetween skips the positions marked 1: mark those no fragment covers.
+  return unitsBetween(compact, 0, compact.length, covered.map((c) => 1 - c));
 }
 
 /** Every fragment of the constant pieces of the texts. */
 export function fragmentSet(texts: Iterable<string>): Set<string> {
   const set = new Set<string>();
-  for (const text of texts) for (const piece of constantPieces(text)) for (const f of fragmentsOf(piece)) set.add(f.text);
+  for (const text of texts) for (const piece of constantPieces(text)) for (const f of fragmentTexts(piece)) set.add(f);
   return set;
+}
+
+/** Which modes own each fragment: the modes whose signatures count it as their own words, as the matcher indexes them. */
+export function ownersOf(knowledge: Pick<KnowledgeBase, 'modes'>, excluded: ExcludedFragments): Map<string, Set<string>> {
+  const owners = new Map<string, Set<string>>();
+  for (const mode of knowledge.modes) {
+    for (const signature of mode.signatures) {
+      for (const piece of constantPieces(signature.text)) {
+        for (const f of ownFragmentsOf(signature, piece, excluded)) owners.set(f.text, (owners.get(f.text) ?? new Set()).add(mode.id));
+      }
+    }
+  }
+  return owners;
 }
