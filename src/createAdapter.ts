@@ -59,7 +59,7 @@ export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'ap
     credentials,
   );
   const adapter = new BotAdapter(auth);
-  adapter.onTurnError = createOnTurnError(logger, states);
+  adapter.onTurnError = createOnTurnError(logger, states, { localMode: !config.appId });
   return adapter;
 }
 

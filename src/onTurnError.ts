@@ -4,12 +4,33 @@ import { detectLanguage } from './teams/detectLanguage';
 import { t } from './knowledge/messages';
 import type { Logger } from './logger';
 
-/** The one error policy: log with ids, apologise, clear the state that may be broken. */
-export function createOnTurnError(logger: Logger, states: readonly BotState[]) {
+/** Error codes of a request that reached no one: nothing listens at the address, or it does not resolve. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'REQUEST_SEND_ERROR']);
+
+/** The network error code when posting a reply to the channel failed before any answer, e.g. ECONNREFUSED. */
+export function unreachableCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && UNREACHABLE.has(code) ? code : undefined;
+}
+
+/**
+ * The one error policy: log with ids, apologise, clear the state that may be broken.
+ * In local mode a reply that cannot reach the activity's serviceUrl (a curl without expectReplies,
+ * an Emulator that has gone) is one warning that says what to do, and no apology is sent after it.
+ */
+export function createOnTurnError(logger: Logger, states: readonly BotState[], { localMode = false } = {}) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     const ref = randomUUID().slice(0, 8);
     const { activity } = context;
-    logger.error('turn failed', { ref, err: error, activityId: activity.id, conversationId: activity.conversation?.id, type: activity.type });
+    const code = localMode ? unreachableCode(error) : undefined;
+    if (code) {
+      logger.warn(
+        'replies not delivered: nothing answers at the serviceUrl. In local mode send "deliveryMode": "expectReplies" to get the replies in the HTTP response, or talk to the bot from the Bot Framework Emulator or a real channel',
+        { ref, serviceUrl: activity.serviceUrl, code, activityId: activity.id, conversationId: activity.conversation?.id },
+      );
+    } else {
+      logger.error('turn failed', { ref, err: error, activityId: activity.id, conversationId: activity.conversation?.id, type: activity.type });
+    }
     for (const state of states) {
       try {
         await state.delete(context);
@@ -17,7 +38,7 @@ export function createOnTurnError(logger: Logger, states: readonly BotState[]) {
         logger.warn('could not clear state after a failed turn', { ref, err });
       }
     }
-    if (activity.type !== 'message') return;
+    if (activity.type !== 'message' || code) return;
     try {
       await context.sendActivity(t(detectLanguage(activity.locale, activity.text ?? ''), 'reply.turnError', { ref }));
     } catch (err) {

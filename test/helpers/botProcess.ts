@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { QUIET_FLAGS } from '../../src/runtimeFlags';
 import { repoRoot } from './fixtures';
 
 const HOST = '127.0.0.1';
@@ -41,16 +42,23 @@ process.once('exit', () => {
  * Starts `node dist/src/index.js` (or another script serving /healthz) as a child on a free
  * 127.0.0.1 port, given as PORT and, if asked, as its first argument (before `scriptArgs`); waits until /healthz answers.
  * The child sees only PATH, TMPDIR and the given variables, never the test's own environment.
+ * Node runs with QUIET_FLAGS, as `npm start` does, on top of `nodeArgs`.
  */
 export async function startBotProcess(
   env: Readonly<Record<string, string>> = {},
-  { nodeArgs = [] as readonly string[], script = join(repoRoot(), 'dist', 'src', 'index.js'), portAsArgument = false, scriptArgs = [] as readonly string[] } = {},
+  {
+    nodeArgs = [] as readonly string[],
+    script = join(repoRoot(), 'dist', 'src', 'index.js'),
+    portAsArgument = false,
+    scriptArgs = [] as readonly string[],
+  } = {},
 ): Promise<BotProcess> {
+  const flags = [...new Set([...QUIET_FLAGS, ...nodeArgs])];
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
       const port = await freePort();
-      return await startOnce(port, env, [...nodeArgs, script, ...(portAsArgument ? [String(port)] : []), ...scriptArgs]);
+      return await startOnce(port, env, [...flags, script, ...(portAsArgument ? [String(port)] : []), ...scriptArgs]);
     } catch (err) {
       lastError = err;
     }
