@@ -8,7 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { z } from 'zod';
+import { parseDotenv } from '../src/parseDotenv';
 import { crc32 } from './crc32';
+
+export { parseDotenv };
 
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -183,32 +186,6 @@ export function buildAppPackage(env: Readonly<Record<string, string | undefined>
   const manifestJson = `${JSON.stringify(json, null, 2)}\n`;
   const zip = writeZip([{ name: 'manifest.json', data: Buffer.from(manifestJson, 'utf8') }, ...icons.map((name) => ({ name, data: input.files[name] as Buffer }))]);
   return { manifest, manifestJson, zip };
-}
-
-/**
- * Parses a dotenv file: `KEY=value` lines, `#` comments, an optional `export ` prefix, single- or
- * double-quoted values (double quotes understand \n, \r, \t, \" and \\).
- */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
-    if (!m) continue;
-    const key = m[1] as string;
-    const rest = m[2] as string;
-    let value: string;
-    const quoted = /^(["'])(.*)\1(\s+#.*)?$/.exec(rest);
-    if (quoted) {
-      value = quoted[2] as string;
-      if (quoted[1] === '"') {
-        value = value.replace(/\\([nrt"\\])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' })[c] as string);
-      }
-    } else {
-      value = rest.replace(/\s+#.*$/, '');
-    }
-    out[key] = value;
-  }
-  return out;
 }
 
 interface Cli {
