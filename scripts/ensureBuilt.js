@@ -59,7 +59,13 @@ function isStale(root, scope) {
 /** Runs tsc for the scope; on success records the time the build started for every scope it covers. */
 function build(root, scope) {
   const startedAt = Date.now();
-  const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+  let tsc;
+  try {
+    tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+  } catch {
+    process.stderr.write('cannot build: TypeScript is not installed (run npm install; a deployment without dev dependencies starts node dist/src/index.js)\n');
+    return 1;
+  }
   const result = spawnSync(process.execPath, [tsc, '-p', SCOPES[scope].project], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) return result.status ?? 1;
   chmodSync(join(root, 'dist', 'src', 'cli.js'), 0o755);
