@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PasteDiagnosis } from '../src/bot/PasteDiagnosis';
 import type { CardJson } from '../src/cards/expandCard';
 import { renderDiagnosisCard } from '../src/cards/renderDiagnosisCard';
 import { renderFeedbackAckCard } from '../src/cards/renderFeedbackAckCard';
@@ -14,6 +15,7 @@ import { renderTicketCard } from '../src/cards/renderTicketCard';
 import { renderTicketListCard } from '../src/cards/renderTicketListCard';
 import { renderWelcomeCard } from '../src/cards/renderWelcomeCard';
 import { defaultKnowledge, defaultMatcher, extractFacts, LANGS, loadQuestionTree, type Candidate, type FailureMode, type Lang } from '../src/knowledge';
+import { Metrics } from '../src/metrics';
 import type { SupportChannel } from '../src/tickets/SupportChannel';
 import type { Ticket } from '../src/tickets/Ticket';
 import hostConfig from './teamsHostConfig.json';
@@ -31,7 +33,9 @@ export interface GalleryCard {
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'build', 'cards-preview');
-export const SCREENSHOT_CARD_ID = 'diagnosis-logon-failed-en';
+/** The paste the README quotes and its CLI examples read; docs/diagnosis-card.png is the bot's reply to it. */
+export const README_PASTE_FILE = join(REPO_ROOT, 'examples', 'logon-failed.txt');
+export const SCREENSHOT_CARD_ID = 'readme-paste-en';
 export const TICKET_SCREENSHOT_CARD_ID = 'ticket-assigned-en';
 
 const SAMPLE_TIME = new Date('2025-01-15T09:30:00Z');
@@ -93,8 +97,25 @@ function others(modes: readonly FailureMode[], mode: FailureMode): Candidate[] {
 
 const packOf = (mode: FailureMode) => defaultMatcher().packOf(mode);
 
-/** Every card the bot sends, in every language, with realistic sample data. */
+/** What the bot answers to the README's paste, through the code it answers every paste with. */
+export function readmePasteCard(): CardJson {
+  const pastes = new PasteDiagnosis(defaultMatcher(), new Metrics());
+  return pastes.card('en', pastes.read(readFileSync(README_PASTE_FILE, 'utf8')));
+}
+
+/** Every card the bot sends: its reply to the README's paste first, then every card in every language with realistic sample data. */
 export function galleryCards(): GalleryCard[] {
+  const readme: GalleryCard = {
+    id: SCREENSHOT_CARD_ID,
+    heading: "The bot's reply to the README's paste (examples/logon-failed.txt)",
+    lang: 'en',
+    template: 'diagnosisCard',
+    card: readmePasteCard(),
+  };
+  return [readme, ...cardsInEveryLanguage()];
+}
+
+function cardsInEveryLanguage(): GalleryCard[] {
   const { modes, packs } = defaultKnowledge();
   const tree = loadQuestionTree();
   const first = modes[0];

@@ -8,30 +8,59 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { z } from 'zod';
+import { parseDotenv } from '../src/parseDotenv';
 import { crc32 } from './crc32';
+
+export { parseDotenv };
 
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 /** "Connector Doctor" plus the suffix must fit the manifest's 30-character short name. */
 const MAX_SUFFIX = 30 - 'Connector Doctor'.length;
 
-/** Empty and blank values count as unset, as in the Agents Toolkit's env files. */
+/**
+ * A setting the manifest needs. Unset and empty (as the env samples leave the ids) are told apart, and
+ * either message says what to put there.
+ */
 const setting = (what: string) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string({ required_error: `is not set (expected ${what})` }));
+  z
+    .string({ required_error: `is not set: set it to ${what}` })
+    .transform((v) => v.trim())
+    .pipe(z.string().min(1, { message: `is empty: fill in ${what}` }));
 
-const guid = (what: string) => setting(what).refine((v) => GUID.test(v), { message: `must be a GUID (${what})` });
+const NEW_GUID = 'node -e "console.log(crypto.randomUUID())"';
 
-/** The environment the package needs; names as the Microsoft 365 Agents Toolkit writes them. */
+const guid = (what: string) => setting(what).pipe(z.string().regex(GUID, { message: `must be a GUID (${what})` }));
+
+const httpsUrl = (what: string) =>
+  setting(what).pipe(
+    z.string().superRefine((v, ctx) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(v);
+      } catch {
+        url = undefined;
+      }
+      if (url?.protocol !== 'https:') ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an https URL (got "${v}")` });
+    }),
+  );
+
+/** The environment the package needs; the ids with the names the Microsoft 365 Agents Toolkit writes. */
 export const PackageEnv = z.object({
-  TEAMS_APP_ID: guid('the Teams app id'),
-  BOT_ID: guid("the bot's Microsoft Entra app id"),
-  BOT_DOMAIN: setting('the host name the bot is served from').superRefine((v, ctx) => {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a host name without scheme, e.g. ${v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/:]/)[0]}` });
-    } else if (!HOST_NAME.test(v)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a host name such as abc123-3978.usw2.devtunnels.ms (got "${v}")` });
-    }
-  }),
+  TEAMS_APP_ID: guid(`the Teams app's id, a GUID (atk provision writes it; by hand, a new GUID from ${NEW_GUID}, kept for every update of the app)`),
+  BOT_ID: guid("the bot's Microsoft Entra app id, a GUID (atk provision writes it; by hand, the Azure Bot resource's Microsoft App ID, the MicrosoftAppId the bot runs with)"),
+  BOT_DOMAIN: setting('the host name the bot is reached at, without https:// (e.g. abc123-3978.usw2.devtunnels.ms for a dev tunnel)').pipe(
+    z.string().superRefine((v, ctx) => {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a host name without scheme, e.g. ${v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/:]/)[0]}` });
+      } else if (!HOST_NAME.test(v)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a host name such as abc123-3978.usw2.devtunnels.ms (got "${v}")` });
+      }
+    }),
+  ),
+  DEVELOPER_WEBSITE_URL: httpsUrl("the https URL of your organisation's page for the app (Teams shows it in the app's details)"),
+  DEVELOPER_PRIVACY_URL: httpsUrl("the https URL of the app's privacy statement"),
+  DEVELOPER_TERMS_URL: httpsUrl("the https URL of the app's terms of use"),
   APP_NAME_SUFFIX: z
     .string()
     .max(MAX_SUFFIX, { message: `must be at most ${MAX_SUFFIX} characters so the app name fits 30` })
@@ -56,12 +85,12 @@ export class PackageError extends Error {
   }
 }
 
-/** Parses the variables, naming each missing or invalid one. */
-export function parsePackageEnv(env: Readonly<Record<string, string | undefined>>): PackageEnv {
+/** Parses the variables, naming each missing or invalid one; `from` says where they were read. */
+export function parsePackageEnv(env: Readonly<Record<string, string | undefined>>, from = 'the environment'): PackageEnv {
   const parsed = PackageEnv.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
-    throw new PackageError(`Cannot build the app package:\n  ${issues.join('\n  ')}`);
+    throw new PackageError(`Cannot build the app package from ${from}:\n  ${issues.join('\n  ')}`);
   }
   return parsed.data;
 }
@@ -161,8 +190,8 @@ export interface AppPackage {
   zip: Buffer;
 }
 
-export function buildAppPackage(env: Readonly<Record<string, string | undefined>>, input: AppPackageInput): AppPackage {
-  const vars = parsePackageEnv(env);
+export function buildAppPackage(env: Readonly<Record<string, string | undefined>>, input: AppPackageInput, from?: string): AppPackage {
+  const vars = parsePackageEnv(env, from);
   const filled = fillPlaceholders(input.manifestTemplate, vars);
   let json: unknown;
   try {
@@ -183,32 +212,6 @@ export function buildAppPackage(env: Readonly<Record<string, string | undefined>
   const manifestJson = `${JSON.stringify(json, null, 2)}\n`;
   const zip = writeZip([{ name: 'manifest.json', data: Buffer.from(manifestJson, 'utf8') }, ...icons.map((name) => ({ name, data: input.files[name] as Buffer }))]);
   return { manifest, manifestJson, zip };
-}
-
-/**
- * Parses a dotenv file: `KEY=value` lines, `#` comments, an optional `export ` prefix, single- or
- * double-quoted values (double quotes understand \n, \r, \t, \" and \\).
- */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
-    if (!m) continue;
-    const key = m[1] as string;
-    const rest = m[2] as string;
-    let value: string;
-    const quoted = /^(["'])(.*)\1(\s+#.*)?$/.exec(rest);
-    if (quoted) {
-      value = quoted[2] as string;
-      if (quoted[1] === '"') {
-        value = value.replace(/\\([nrt"\\])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' })[c] as string);
-      }
-    } else {
-      value = rest.replace(/\s+#.*$/, '');
-    }
-    out[key] = value;
-  }
-  return out;
 }
 
 interface Cli {
@@ -239,8 +242,9 @@ const USAGE = `Usage: node dist/scripts/packageApp.js [--env <dotenv file>] [--o
 Builds <out>/appPackage.zip (manifest.json, color.png, outline.png) and <out>/manifest.json
 from appPackage/. <out> defaults to appPackage/build.
 
-Reads TEAMS_APP_ID, BOT_ID, BOT_DOMAIN and APP_NAME_SUFFIX from the environment, on top of the
-dotenv file given with --env, or env/.env.local when that exists. The environment wins.
+Reads TEAMS_APP_ID, BOT_ID, BOT_DOMAIN, DEVELOPER_WEBSITE_URL, DEVELOPER_PRIVACY_URL,
+DEVELOPER_TERMS_URL and APP_NAME_SUFFIX from the environment, on top of the dotenv file given with
+--env, or env/.env.local when that exists (start from env/.env.local.sample). The environment wins.
 `;
 
 /** Relative to the working directory when below it, absolute otherwise. */
@@ -278,13 +282,14 @@ export function main(argv: readonly string[], io: MainIo): number {
       if (!existsSync(path)) throw new PackageError(`${shortPath(io.cwd, path)} is missing; run node dist/scripts/makeIcons.js`);
       files[name] = readFileSync(path);
     }
-    const built = buildAppPackage({ ...fromFile, ...defined }, { manifestTemplate, files });
+    const sources = existsSync(envFile) ? `${shortPath(io.cwd, envFile)} and the environment` : 'the environment';
+    const hint = existsSync(envFile) ? '' : ` (there is no ${shortPath(io.cwd, envFile)}: copy env/.env.local.sample there and fill it in)`;
+    const built = buildAppPackage({ ...fromFile, ...defined }, { manifestTemplate, files }, sources + hint);
 
     const outDir = cli.outDir ? resolve(io.cwd, cli.outDir) : join(appPackageDir, 'build');
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'manifest.json'), built.manifestJson);
     writeFileSync(join(outDir, 'appPackage.zip'), built.zip);
-    const sources = existsSync(envFile) ? `${shortPath(io.cwd, envFile)} and the environment` : 'the environment';
     io.stdout.write(
       `wrote ${shortPath(io.cwd, join(outDir, 'appPackage.zip'))} (manifest ${built.manifest.manifestVersion}, app ${built.manifest.id}, settings from ${sources})\n`,
     );

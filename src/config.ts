@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseDotenv } from './parseDotenv';
 import { StorageConfig } from './storage/createStorage';
 
 const boolean = z
@@ -52,6 +55,8 @@ export const Config = z.object({
   maxBodyBytes: z.number(),
   rateLimitPerMinute: z.number(),
   shutdownGraceMs: z.number(),
+  /** The toolkit settings file read under the environment, when there was one (see loadProcessConfig). */
+  settingsFile: z.string().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -121,4 +126,27 @@ function allowedTenantIds(value: string | undefined): string[] | undefined {
     throw new ConfigError(`ALLOWED_TENANT_IDS: not a tenant id: ${bad.map((id) => JSON.stringify(id)).join(', ')}. Teams names a tenant by its GUID (Entra admin center, Overview, Tenant ID).`);
   }
   return ids;
+}
+
+/**
+ * Where m365agents.local.yml's deploy step writes the bot's settings (MicrosoftAppId, MicrosoftAppPassword,
+ * MicrosoftAppType, PORT); the Agents Toolkit's own templates read it with `env-cmd -f .localConfigs`.
+ */
+export const TOOLKIT_SETTINGS_FILE = '.localConfigs';
+
+/**
+ * The configuration of this process: its environment over the toolkit's settings file in the working
+ * directory, when there is one. A variable set in the environment wins, even empty
+ * (`MicrosoftAppId= npm start` runs in local mode beside a .localConfigs).
+ */
+export function loadProcessConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Readonly<Config> {
+  const file = resolve(cwd, TOOLKIT_SETTINGS_FILE);
+  if (!existsSync(file)) return loadConfig(env);
+  const fromFile = parseDotenv(readFileSync(file, 'utf8'));
+  try {
+    return Object.freeze({ ...loadConfig({ ...fromFile, ...env }), settingsFile: file });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${err.message} (settings from ${file} and the environment)`);
+    throw err;
+  }
 }

@@ -66,7 +66,7 @@ export function createAdapter(config: Pick<Config, 'appId' | 'appPassword' | 'ap
     credentials,
   );
   const adapter = new BotAdapter(auth);
-  adapter.onTurnError = createOnTurnError(logger, senderState);
+  adapter.onTurnError = createOnTurnError(logger, senderState, { localMode: !config.appId });
   return adapter;
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadProcessConfig } from './config';
 import { createLogger } from './logger';
 import { startBot } from './main';
 
@@ -8,7 +8,7 @@ const fail = (err: unknown) => {
 };
 
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig();
   const logger = createLogger({ level: config.logLevel });
   startBot(config, logger).then((bot) => {
     const shutdown = () => void bot.stop().then(() => process.exit(0), fail);

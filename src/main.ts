@@ -16,6 +16,7 @@ export interface StartedBot {
 
 /** Starts the bot from a parsed configuration; returns a handle that shuts it down gracefully. */
 export async function startBot(config: Readonly<Config>, logger: Logger = createLogger({ level: config.logLevel })): Promise<StartedBot> {
+  if (config.settingsFile) logger.info('settings read from the Agents Toolkit file under the environment', { file: config.settingsFile });
   const metrics = new Metrics();
   const storage = await createStorage(config.storage, { onFeedbackEvicted: () => metrics.feedbackEvicted() });
   const { bot, privateState, matcher } = createBot({ storage, logger, config, metrics });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
@@ -19,6 +19,9 @@ const SAMPLE_ENV = {
   TEAMS_APP_ID: '8f6a3b1e-2c4d-4e5f-9a7b-0c1d2e3f4a5b',
   BOT_ID: 'c0ffee00-1234-4abc-8def-0123456789ab',
   BOT_DOMAIN: 'abc123-3978.usw2.devtunnels.ms',
+  DEVELOPER_WEBSITE_URL: 'https://it.contoso.com/connector-doctor',
+  DEVELOPER_PRIVACY_URL: 'https://it.contoso.com/connector-doctor/privacy',
+  DEVELOPER_TERMS_URL: 'https://it.contoso.com/connector-doctor/terms',
   APP_NAME_SUFFIX: '-test',
 };
 
@@ -195,7 +198,15 @@ describe('Teams app package', () => {
 
     it('uses only the placeholders the packager fills', () => {
       const used = new Set([...readTemplate().matchAll(/\$\{\{(\w+)\}\}/g)].map((m) => m[1]));
-      assert.deepEqual([...used].sort(), ['APP_NAME_SUFFIX', 'BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
+      assert.deepEqual([...used].sort(), ['APP_NAME_SUFFIX', 'BOT_DOMAIN', 'BOT_ID', 'DEVELOPER_PRIVACY_URL', 'DEVELOPER_TERMS_URL', 'DEVELOPER_WEBSITE_URL', 'TEAMS_APP_ID']);
+    });
+
+    it('has no hard-coded web address: the developer URLs are placeholders like the ids', () => {
+      const developer = (JSON.parse(readTemplate()) as { developer: Record<string, string> }).developer;
+      assert.deepEqual(
+        { websiteUrl: developer.websiteUrl, privacyUrl: developer.privacyUrl, termsOfUseUrl: developer.termsOfUseUrl },
+        { websiteUrl: '${{DEVELOPER_WEBSITE_URL}}', privacyUrl: '${{DEVELOPER_PRIVACY_URL}}', termsOfUseUrl: '${{DEVELOPER_TERMS_URL}}' },
+      );
     });
   });
 
@@ -232,6 +243,12 @@ describe('Teams app package', () => {
       assert.equal(m.composeExtensions[0]?.botId, SAMPLE_ENV.BOT_ID);
       assert.equal(m.webApplicationInfo.id, SAMPLE_ENV.BOT_ID);
       assert.ok(m.validDomains.includes(SAMPLE_ENV.BOT_DOMAIN));
+      assert.deepEqual((manifest as { developer?: unknown }).developer, {
+        name: 'Connector Doctor',
+        websiteUrl: SAMPLE_ENV.DEVELOPER_WEBSITE_URL,
+        privacyUrl: SAMPLE_ENV.DEVELOPER_PRIVACY_URL,
+        termsOfUseUrl: SAMPLE_ENV.DEVELOPER_TERMS_URL,
+      });
       assert.deepEqual(m.authorization.permissions.resourceSpecific, [{ name: 'ChannelMessage.Read.Group', type: 'Application' }]);
     });
 
@@ -310,8 +327,24 @@ describe('Teams app package', () => {
       assert.throws(() => build(without(SAMPLE_ENV, 'BOT_ID')), (err: unknown) => err instanceof PackageError && /BOT_ID is not set/.test(err.message) && !/TEAMS_APP_ID/.test(err.message));
     });
 
-    it('an empty value counts as missing, as in the toolkit env files', () => {
-      assert.throws(() => parsePackageEnv({ ...SAMPLE_ENV, TEAMS_APP_ID: '' }), /TEAMS_APP_ID is not set/);
+    it('an empty value is told apart from a missing one, and both say what to put there', () => {
+      assert.throws(
+        () => parsePackageEnv({ ...SAMPLE_ENV, TEAMS_APP_ID: '  ' }),
+        (err: unknown) => err instanceof PackageError && /TEAMS_APP_ID is empty: fill in the Teams app's id, a GUID/.test(err.message) && /randomUUID/.test(err.message),
+      );
+      assert.throws(() => parsePackageEnv(without(SAMPLE_ENV, 'TEAMS_APP_ID')), /TEAMS_APP_ID is not set: set it to the Teams app's id, a GUID/);
+    });
+
+    it('the developer URLs must be https URLs, each named', () => {
+      assert.throws(
+        () => parsePackageEnv({ ...SAMPLE_ENV, DEVELOPER_WEBSITE_URL: 'http://it.contoso.com', DEVELOPER_PRIVACY_URL: 'it.contoso.com/privacy' }),
+        (err: unknown) =>
+          err instanceof PackageError &&
+          /DEVELOPER_WEBSITE_URL must be an https URL \(got "http:\/\/it\.contoso\.com"\)/.test(err.message) &&
+          /DEVELOPER_PRIVACY_URL must be an https URL/.test(err.message) &&
+          !/DEVELOPER_TERMS_URL/.test(err.message),
+      );
+      assert.throws(() => parsePackageEnv({ ...SAMPLE_ENV, DEVELOPER_TERMS_URL: '' }), /DEVELOPER_TERMS_URL is empty: fill in the https URL of the app's terms of use/);
     });
 
     it('rejects ids that are not GUIDs and a domain with a scheme, naming each', () => {
@@ -379,6 +412,41 @@ describe('Teams app package', () => {
       writeFileSync(join(dir, '.env.test'), Object.entries({ ...SAMPLE_ENV, BOT_ID: 'not-a-guid' }).map(([k, v]) => `${k}=${v}`).join('\n'));
       const result = run(['--env', '.env.test', '--out', 'out'], { BOT_ID: SAMPLE_ENV.BOT_ID });
       assert.equal(result.status, 0, result.stderr);
+    });
+
+    for (const sample of ['.env.local.sample', '.env.dev.sample']) {
+      it(`env/${sample} as given names each id to fill in, and builds once they are`, () => {
+        const text = readFileSync(join(root, 'env', sample), 'utf8');
+        writeFileSync(join(dir, '.env.first'), text);
+        const first = run(['--env', '.env.first', '--out', 'out'], {});
+        assert.equal(first.status, 2);
+        assert.match(first.stderr, /from \.env\.first and the environment/);
+        const named = [...first.stderr.matchAll(/^ {2}(\w+) is empty: fill in .+$/gm)].map((m) => m[1]);
+        assert.deepEqual(named, ['TEAMS_APP_ID', 'BOT_ID', 'BOT_DOMAIN'], first.stderr);
+
+        const filled = text
+          .replace(/^TEAMS_APP_ID=$/m, `TEAMS_APP_ID=${SAMPLE_ENV.TEAMS_APP_ID}`)
+          .replace(/^BOT_ID=$/m, `BOT_ID=${SAMPLE_ENV.BOT_ID}`)
+          .replace(/^BOT_DOMAIN=$/m, `BOT_DOMAIN=${SAMPLE_ENV.BOT_DOMAIN}`);
+        writeFileSync(join(dir, '.env.first'), filled);
+        const second = run(['--env', '.env.first', '--out', 'out'], {});
+        assert.equal(second.status, 0, second.stderr);
+        assert.deepEqual(validateManifest(JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'))), []);
+      });
+
+      it(`env/${sample} has a line for every placeholder of the manifest, for the toolkit to fill`, () => {
+        const keys = Object.keys(parseDotenv(readFileSync(join(root, 'env', sample), 'utf8')));
+        const used = [...new Set([...readTemplate().matchAll(/\$\{\{(\w+)\}\}/g)].map((m) => m[1] as string))];
+        assert.deepEqual(used.filter((name) => !keys.includes(name)), []);
+      });
+    }
+
+    it('without an env file, says to copy the sample', () => {
+      const result = spawnSync(process.execPath, [script, '--out', join(dir, 'out')], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+      if (existsSync(join(root, 'env', '.env.local'))) return; // a developer's own file is read instead
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /copy env\/\.env\.local\.sample there and fill it in/);
+      assert.match(result.stderr, /TEAMS_APP_ID is not set/);
     });
 
     it('exits 2 on an --env file that does not exist', () => {

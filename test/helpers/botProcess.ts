@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QUIET_FLAGS } from '../../src/runtimeFlags';
 import { repoRoot } from './fixtures';
 
 const HOST = '127.0.0.1';
@@ -40,17 +42,26 @@ process.once('exit', () => {
 /**
  * Starts `node dist/src/index.js` (or another script serving /healthz) as a child on a free
  * 127.0.0.1 port, given as PORT and, if asked, as its first argument (before `scriptArgs`); waits until /healthz answers.
- * The child sees only PATH, TMPDIR and the given variables, never the test's own environment.
+ * The child sees only PATH, TMPDIR and the given variables, never the test's own environment, and runs
+ * in `cwd` (the temp folder unless given), so a toolkit settings file in the repository is never read.
+ * Node runs with QUIET_FLAGS, as `npm start` does, on top of `nodeArgs`.
  */
 export async function startBotProcess(
   env: Readonly<Record<string, string>> = {},
-  { nodeArgs = [] as readonly string[], script = join(repoRoot(), 'dist', 'src', 'index.js'), portAsArgument = false, scriptArgs = [] as readonly string[] } = {},
+  {
+    nodeArgs = [] as readonly string[],
+    script = join(repoRoot(), 'dist', 'src', 'index.js'),
+    portAsArgument = false,
+    scriptArgs = [] as readonly string[],
+    cwd = tmpdir(),
+  } = {},
 ): Promise<BotProcess> {
+  const flags = [...new Set([...QUIET_FLAGS, ...nodeArgs])];
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
       const port = await freePort();
-      return await startOnce(port, env, [...nodeArgs, script, ...(portAsArgument ? [String(port)] : []), ...scriptArgs]);
+      return await startOnce(port, env, [...flags, script, ...(portAsArgument ? [String(port)] : []), ...scriptArgs], cwd);
     } catch (err) {
       lastError = err;
     }
@@ -58,7 +69,7 @@ export async function startBotProcess(
   throw new Error('the bot process did not start after 3 attempts', { cause: lastError });
 }
 
-async function startOnce(port: number, env: Readonly<Record<string, string>>, args: readonly string[]): Promise<BotProcess> {
+async function startOnce(port: number, env: Readonly<Record<string, string>>, args: readonly string[], cwd: string): Promise<BotProcess> {
   const childEnv: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
@@ -68,7 +79,7 @@ async function startOnce(port: number, env: Readonly<Record<string, string>>, ar
     ...env,
     PORT: String(port),
   };
-  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
