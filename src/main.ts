@@ -29,6 +29,7 @@ export async function startBot(config: Readonly<Config>, logger: Logger = create
     maxBodyBytes: config.maxBodyBytes,
     version: packageJson.version,
     failureModeIds: matcher.modes.map((m) => m.id),
+    packs: matcher.packs.map((p) => ({ id: p.id, failureModes: matcher.modes.filter((m) => m.pack === p.id).length })),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

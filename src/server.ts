@@ -54,6 +54,8 @@ export interface ServerDeps {
   maxBodyBytes: number;
   version: string;
   failureModeIds: readonly string[];
+  /** Each pack and how many failure modes it has, for /healthz. */
+  packs: ReadonlyArray<{ id: string; failureModes: number }>;
 }
 
 export interface RunningServer {
@@ -63,7 +65,7 @@ export interface RunningServer {
 }
 
 /** restify wiring only: routes, body limits, and the shape check in front of the adapter. */
-export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, version, failureModeIds }: ServerDeps): RunningServer {
+export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, version, failureModeIds, packs }: ServerDeps): RunningServer {
   const server = restify.createServer({
     name: 'connector-doctor',
     handleUncaughtExceptions: false,
@@ -95,7 +97,7 @@ export function createServer({ adapter, bot, logger, metrics, maxBodyBytes, vers
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
-    res.json(200, { status: 'ok', version, failureModes: failureModeIds.length });
+    res.json(200, { status: 'ok', version, failureModes: failureModeIds.length, packs });
   });
 
   server.get('/metrics', async (_req: Request, res: Response) => {

@@ -42,11 +42,19 @@ describe('HTTP server (in-process, 127.0.0.1)', function () {
     await bot?.stop();
   });
 
-  it('GET /healthz answers 200 JSON with the version and nine failure modes', async () => {
+  it('GET /healthz answers 200 JSON with the version and the failure modes of each pack', async () => {
     const reply = await client.healthz();
     assert.equal(reply.status, 200);
     assert.match(reply.headers.get('content-type') ?? '', /application\/json/);
-    assert.deepEqual(reply.json, { status: 'ok', version: packageJson.version, failureModes: 9 });
+    assert.deepEqual(reply.json, {
+      status: 'ok',
+      version: packageJson.version,
+      failureModes: 23,
+      packs: [
+        { id: 'skype-connector', failureModes: 9 },
+        { id: 'teams-module', failureModes: 14 },
+      ],
+    });
   });
 
   it('answers a pasted error with a diagnosis card in the expectReplies body', async () => {

@@ -28,7 +28,7 @@ async function startServer(adapter: BotAdapter, run: (context: TurnContext) => P
   const { logger, lines } = capturingLogger();
   const metrics = new Metrics();
   const bot = { run } as unknown as ConnectorDoctorBot;
-  const { server } = createServer({ adapter, bot, logger, metrics, maxBodyBytes: 64 * 1024, version: 'test', failureModeIds: [] });
+  const { server } = createServer({ adapter, bot, logger, metrics, maxBodyBytes: 64 * 1024, version: 'test', failureModeIds: [], packs: [] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, metrics, lines, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
