@@ -79,14 +79,14 @@ const CEILING_RSS_BYTES = 200 * 1024 * 1024;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * What admins paste, in turn: each of the nine modes' error texts as PowerShell prints it, with a
- * different user, server, module path or version every time (so no two pastes give the same card),
+ * What admins paste, in turn: each mode's error as PowerShell prints it (the connector's from its
+ * template, with a different user, server, module path or version every time; the MicrosoftTeams
+ * module's from its example, with a different position line), so no two pastes give the same card,
  * and some chat.
  */
 const ERROR_TEXTS = defaultKnowledge().modes.map((mode) => {
-  const printed = mode.signatures.find((s) => s.source === 'powershell');
-  if (!printed) throw new Error(`load bench: ${mode.id} has no PowerShell signature`);
-  return printed.text;
+  const printed = mode.pack === 'skype-connector' ? mode.signatures.find((s) => s.source === 'powershell') : undefined;
+  return printed ? printed.text : `${mode.errorText}\nAt line:{line} char:1`;
 });
 const CHAT = [
   'help',
@@ -105,7 +105,8 @@ function pasteFor(i: number): string {
     .replaceAll('{upn}', `admin${i}@contoso${i % 97}.onmicrosoft.com`)
     .replaceAll('{server}', `admin${i % 53}e.online.lync.com`)
     .replaceAll('{path}', `C:\\Users\\admin${i}\\Modules\\LyncOnlineConnector\\LyncOnlineConnectorStartup.psm1`)
-    .replace(/\{version\}/g, () => (versions++ === 0 ? `${2 + (i % 2)}.0` : '3.0'));
+    .replace(/\{version\}/g, () => (versions++ === 0 ? `${2 + (i % 2)}.0` : '3.0'))
+    .replaceAll('{line}', String(1 + (i % 400)));
 }
 
 /** The bench measures diagnoses, so each error paste must be recognised as its own mode. */

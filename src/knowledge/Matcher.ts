@@ -199,6 +199,8 @@ export class Matcher {
   private readonly index = new FragmentIndex();
   /** For each fragment id: the signatures whose own words hold it. */
   private readonly owners: Array<readonly number[]> = [];
+  /** For each fragment id whose signatures count everywhere: their modes, so a scan need not test the signatures. */
+  private readonly everywhere: Array<readonly number[] | undefined> = [];
   private readonly signatures: IndexedSignature[] = [];
   private readonly contexts: ReadonlyMap<string, CompiledContext>;
   /** Sign-in codes that name a mode, and where they do. */
@@ -234,7 +236,12 @@ export class Matcher {
         }
       }
     });
-    for (const [phrase, owners] of ownersByPhrase) this.owners[this.index.add(phrase)] = owners;
+    for (const [phrase, owners] of ownersByPhrase) {
+      const id = this.index.add(phrase);
+      const signatures = owners.map((at) => this.signatures[at] as IndexedSignature);
+      this.owners[id] = owners;
+      if (signatures.every((s) => s.gate === undefined)) this.everywhere[id] = [...new Set(signatures.map((s) => s.mode))];
+    }
   }
 
   /** The confident matches in the order they appear, ranked candidates, and the facts found in the paste. */
@@ -260,21 +267,25 @@ export class Matcher {
       for (let i = 0; i < compact.length; i++) prefix[i + 1] = (prefix[i] as number) + unitsOf(compact.charCodeAt(i));
     }
     let contexts: ContextsOf | undefined;
-    const live = (signature: IndexedSignature): boolean => {
+    const counts = (signature: IndexedSignature): boolean => {
       if (signature.gate === undefined) return true;
       contexts ??= new ContextsOf(this.contexts, plain.length > MAX_CONTEXT_TEXT ? plain.slice(-MAX_CONTEXT_TEXT) : plain, compact);
       return contexts.passes(signature.gate);
     };
-    const modes: number[] = [];
+    const live: number[] = [];
     const found = new Set<number>();
     // Created on first use: most pastes touch one or two modes.
     const evidence: Array<Evidence | undefined> = new Array(this.modes.length);
     const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0, share: 0, code: false });
     this.index.scan(compact, (id, start, end) => {
-      modes.length = 0;
-      for (const at of this.owners[id] as readonly number[]) {
-        const signature = this.signatures[at] as IndexedSignature;
-        if (live(signature) && !modes.includes(signature.mode)) modes.push(signature.mode);
+      let modes = this.everywhere[id];
+      if (modes === undefined) {
+        live.length = 0;
+        for (const at of this.owners[id] as readonly number[]) {
+          const signature = this.signatures[at] as IndexedSignature;
+          if (counts(signature) && !live.includes(signature.mode)) live.push(signature.mode);
+        }
+        modes = live;
       }
       if (modes.length === 0) return;
       found.add(id);
@@ -293,7 +304,7 @@ export class Matcher {
     if (this.codes.size > 0 && /aadsts/i.test(plain)) {
       for (const [, code] of plain.matchAll(SIGN_IN_CODE)) {
         const mode = this.codes.get(code as string);
-        if (mode === undefined || !live({ mode, gate: this.codeGate, fragments: 1 })) continue;
+        if (mode === undefined || !counts({ mode, gate: this.codeGate, fragments: 1 })) continue;
         const e = of(mode);
         e.code = true;
         const at = compact.indexOf(`aadsts${code as string}`);
@@ -309,7 +320,7 @@ export class Matcher {
     for (const [at, count] of held) {
       const signature = this.signatures[at] as IndexedSignature;
       const e = evidence[signature.mode];
-      if (e && live(signature)) e.share = Math.max(e.share, count / signature.fragments);
+      if (e && counts(signature)) e.share = Math.max(e.share, count / signature.fragments);
     }
     return evidence;
   }

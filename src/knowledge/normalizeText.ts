@@ -14,19 +14,25 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   hellip: '…',
 };
 
-function decodeEntity(whole: string, body: string): string {
+/** The character an HTML entity's body ("amp", "#39", "#x27") stands for, or undefined for one we do not know. */
+export function entityChar(body: string): string | undefined {
   if (body.startsWith('#')) {
     const hex = body[1] === 'x' || body[1] === 'X';
     const code = Number.parseInt(body.slice(hex ? 2 : 1), hex ? 16 : 10);
-    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
   }
-  return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+  return NAMED_ENTITIES[body.toLowerCase()];
+}
+
+function decodeEntity(whole: string, body: string): string {
+  return entityChar(body) ?? whole;
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
 const BLOCK_TAG = /<\s*(?:br|\/p|\/div|\/pre|\/li|\/tr|\/h[1-6]|\/blockquote)\b[^>]*>/gi;
 const ANY_TAG = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
-const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
+/** An HTML entity; its body (without & and ;) is the first group. */
+export const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
 
 /**
  * Turns what a chat client delivers into the text the user saw: Teams HTML tags become line

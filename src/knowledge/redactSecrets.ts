@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENTITY, entityChar } from './normalizeText';
 
 /** What a redacted value was, so the bot can tell the admin what to rotate. */
 export const SecretKind = z.enum([
@@ -657,19 +658,6 @@ interface View {
   readonly decodes?: View;
 }
 
-const ENTITY = /&(?:#x([0-9a-f]{1,6})|#([0-9]{1,7})|([a-z]{2,8}));/gi;
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  lsquo: '\u2018',
-  rsquo: '\u2019',
-  ldquo: '\u201C',
-  rdquo: '\u201D',
-};
 /** Teams escapes what it delivers as HTML, and a paste of escaped text comes escaped twice. */
 const ESCAPE_LEVELS = 2;
 
@@ -690,18 +678,12 @@ function decodeEntities(text: string): string | undefined {
   let decoded = '';
   let copied = 0;
   for (const match of text.matchAll(ENTITY)) {
-    const char = entityChar(match[1], match[2], match[3]);
+    const char = entityChar(match[1] as string);
     if (char === undefined) continue;
     decoded += text.slice(copied, match.index) + char;
     copied = match.index + match[0].length;
   }
   return copied === 0 ? undefined : decoded + text.slice(copied);
-}
-
-function entityChar(hex: string | undefined, decimal: string | undefined, name: string | undefined): string | undefined {
-  if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()];
-  const code = Number.parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16);
-  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }
 
 /** For each position in a decoded text, and its end, the position in the paste it comes from; built only for a view with findings. */
@@ -711,7 +693,7 @@ function originsInPaste(text: string, decodes: View): Int32Array {
   let at = 0;
   let copied = 0;
   for (const match of encoded.matchAll(ENTITY)) {
-    const char = entityChar(match[1], match[2], match[3]);
+    const char = entityChar(match[1] as string);
     if (char === undefined) continue;
     while (copied < match.index) origins[at++] = copied++;
     for (let i = 0; i < char.length; i++) origins[at++] = match.index;

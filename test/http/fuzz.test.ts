@@ -1,3 +1,4 @@
+import { seededRandom } from '../helpers/seededRandom';
 import { strict as assert } from 'node:assert';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -20,17 +21,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x5eed);
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** mulberry32: small, fast, seeded; a failure names the seed and the request index to replay. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A failure names the seed and the request index to replay. */
+const random = seededRandom;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

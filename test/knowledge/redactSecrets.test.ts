@@ -1,3 +1,4 @@
+import { seededRandom } from '../helpers/seededRandom';
 import { strict as assert } from 'node:assert';
 import { defaultKnowledge } from '../../src/knowledge';
 import { REDACTED, SecretKind, redactSecrets, redactSecretsWithoutShortcut } from '../../src/knowledge/redactSecrets';
@@ -683,17 +684,8 @@ describe('redactSecrets: the trigger-word shortcut', () => {
 });
 
 describe('redactSecrets: random secrets in every form never survive', () => {
-  /** mulberry32: small, fast and seeded, so a failure replays. */
-  function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const seeded = seededRandom;
+
   const random = seeded(0x5ec2e7);
   const pick = (chars: string): string => chars.charAt(Math.floor(random() * chars.length));
   const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
