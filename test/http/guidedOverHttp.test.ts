@@ -38,32 +38,41 @@ describe('guided troubleshooting over HTTP', function () {
   }
 
   /** Presses the answer button of the question on the card. */
-  function press(conversation: Conversation, card: unknown, step: { questionId: string; answerId: string }) {
+  function press(conversation: Conversation, card: unknown, step: { questionId: string; answerId: string }, locale = 'en-US') {
     const button = answerButtons(card).find((b) => b.data['questionId'] === step.questionId && b.data['answerId'] === step.answerId);
     assert.ok(button, `the card for "${step.questionId}" has no "${step.answerId}" button`);
-    return cardSubmit(conversation, button.data);
+    return { ...cardSubmit(conversation, button.data), locale };
   }
 
-  it('follows every path of the tree to its leaf and reaches all nine failure modes', async () => {
-    const reached = new Set<string>();
-    let noneLeaves = 0;
-    for (const path of allPaths(tree)) {
-      const conversation = newConversation();
-      let card = await cardOf(messageFrom(conversation, 'troubleshoot'));
-      for (const step of path.answers) card = await cardOf(press(conversation, card, step));
-      const route = path.answers.map((a) => `${a.questionId}=${a.answerId}`).join(' → ');
-      if ('failureMode' in path.leaf) {
-        assert.equal(diagnosedMode(card), path.leaf.failureMode, route);
-        reached.add(path.leaf.failureMode);
-      } else {
-        assert.equal(diagnosedMode(card), undefined, route);
-        assert.ok(JSON.stringify(card).includes(JSON.stringify(tree.none.title.en)), `${route}: the "none of the causes" card`);
-        noneLeaves++;
+  for (const [lang, locale, command] of [
+    ['en', 'en-US', 'troubleshoot'],
+    ['ko', 'ko-KR', '문제 해결'],
+  ] as const) {
+    it(`${lang}: follows every path of the tree to its leaf and reaches every failure mode of both packs`, async () => {
+      const modes = defaultKnowledge().modes;
+      const reached = new Set<string>();
+      let noneLeaves = 0;
+      for (const path of allPaths(tree)) {
+        const conversation = newConversation();
+        let card = await cardOf(messageFrom(conversation, command, { locale }));
+        for (const step of path.answers) card = await cardOf(press(conversation, card, step, locale));
+        const route = path.answers.map((a) => `${a.questionId}=${a.answerId}`).join(' → ');
+        const { leaf } = path;
+        if ('failureMode' in leaf) {
+          assert.equal(diagnosedMode(card), leaf.failureMode, route);
+          const mode = modes.find((m) => m.id === leaf.failureMode);
+          assert.ok(JSON.stringify(card).includes(JSON.stringify(mode?.title[lang])), `${route}: the card in ${lang}`);
+          reached.add(leaf.failureMode);
+        } else {
+          assert.equal(diagnosedMode(card), undefined, route);
+          assert.ok(JSON.stringify(card).includes(JSON.stringify(tree.none.title[lang])), `${route}: the "none of the causes" card`);
+          noneLeaves++;
+        }
       }
-    }
-    assert.deepEqual([...reached].sort(), defaultKnowledge().modes.map((m) => m.id).sort());
-    assert.ok(noneLeaves > 0);
-  });
+      assert.deepEqual([...reached].sort(), modes.map((m) => m.id).sort());
+      assert.ok(noneLeaves > 0);
+    });
+  }
 
   it('tells the user a button from an earlier question is stale and keeps the run where it is', async () => {
     const conversation = newConversation();
