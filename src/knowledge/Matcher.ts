@@ -137,7 +137,8 @@ interface Gate {
 /** A context as the matcher tests it: compact literals and regular expressions. */
 interface CompiledContext {
   readonly literals: readonly string[];
-  readonly patterns: readonly RegExp[];
+  /** The context's patterns as one alternation: one pass over the paste. */
+  readonly pattern: RegExp | undefined;
   readonly unless: readonly string[];
 }
 
@@ -159,7 +160,7 @@ class ContextsOf {
       const context = this.contexts.get(id);
       shown =
         context !== undefined &&
-        (context.literals.some((literal) => this.compact.includes(literal)) || context.patterns.some((pattern) => pattern.test(this.plain))) &&
+        (context.literals.some((literal) => this.compact.includes(literal)) || context.pattern?.test(this.plain) === true) &&
         !context.unless.some((other) => this.shows(other));
       this.found.set(id, shown);
     }
@@ -199,8 +200,18 @@ export class Matcher {
   private readonly index = new FragmentIndex();
   /** For each fragment id: the signatures whose own words hold it. */
   private readonly owners: Array<readonly number[]> = [];
+  /** The same, flat: fragment id's signatures are ownerList[ownerStart[id] .. ownerStart[id + 1]). */
+  private ownerStart = new Int32Array(1);
+  private ownerList = new Int32Array(0);
   /** For each fragment id whose signatures count everywhere: their modes, so a scan need not test the signatures. */
   private readonly everywhere: Array<readonly number[] | undefined> = [];
+  /** For each fragment id: the one mode whose words it is, where they count everywhere (most fragments), or -1. */
+  private soleMode = new Int16Array(0);
+  /** For each fragment id: the number of the last measure() that found it, so each is counted once per paste. */
+  private lastSeen = new Uint32Array(0);
+  private measures = 0;
+  /** For each signature: how many of its fragments the paste holds (reset after each measure()). */
+  private held = new Int32Array(0);
   private readonly signatures: IndexedSignature[] = [];
   private readonly contexts: ReadonlyMap<string, CompiledContext>;
   /** Sign-in codes that name a mode, and where they do. */
@@ -242,6 +253,12 @@ export class Matcher {
       this.owners[id] = owners;
       if (signatures.every((s) => s.gate === undefined)) this.everywhere[id] = [...new Set(signatures.map((s) => s.mode))];
     }
+    this.soleMode = Int16Array.from(this.owners, (_, id) => (this.everywhere[id]?.length === 1 ? (this.everywhere[id]?.[0] as number) : -1));
+    this.lastSeen = new Uint32Array(this.owners.length);
+    this.ownerStart = new Int32Array(this.owners.length + 1);
+    this.owners.forEach((owners, id) => (this.ownerStart[id + 1] = (this.ownerStart[id] as number) + owners.length));
+    this.ownerList = Int32Array.from(this.owners.flat());
+    this.held = new Int32Array(this.signatures.length);
   }
 
   /** The confident matches in the order they appear, ranked candidates, and the facts found in the paste. */
@@ -273,11 +290,24 @@ export class Matcher {
       return contexts.passes(signature.gate);
     };
     const live: number[] = [];
-    const found = new Set<number>();
+    // Each fragment found, once.
+    const found: number[] = [];
+    const stamp = (this.measures = (this.measures + 1) >>> 0 || 1);
     // Created on first use: most pastes touch one or two modes.
     const evidence: Array<Evidence | undefined> = new Array(this.modes.length);
     const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0, share: 0, code: false });
     this.index.scan(compact, (id, start, end) => {
+      const sole = this.soleMode[id] as number;
+      if (sole >= 0) {
+        if (this.lastSeen[id] !== stamp) {
+          this.lastSeen[id] = stamp;
+          found.push(id);
+        }
+        const e = of(sole);
+        e.own.add(start, end);
+        e.extent.add(start, end);
+        return;
+      }
       let modes = this.everywhere[id];
       if (modes === undefined) {
         live.length = 0;
@@ -288,7 +318,10 @@ export class Matcher {
         modes = live;
       }
       if (modes.length === 0) return;
-      found.add(id);
+      if (this.lastSeen[id] !== stamp) {
+        this.lastSeen[id] = stamp;
+        found.push(id);
+      }
       if (modes.length === 1) {
         const e = of(modes[0] as number);
         e.own.add(start, end);
@@ -315,12 +348,19 @@ export class Matcher {
       }
     }
     // How much of each of its texts the paste holds; a mode keeps its best text's share.
-    const held = new Map<number, number>();
-    for (const id of found) for (const at of this.owners[id] as readonly number[]) held.set(at, (held.get(at) ?? 0) + 1);
-    for (const [at, count] of held) {
+    const held = this.held;
+    const touched: number[] = [];
+    for (const id of found) {
+      for (let i = this.ownerStart[id] as number; i < (this.ownerStart[id + 1] as number); i++) {
+        const at = this.ownerList[i] as number;
+        if ((held[at] = (held[at] as number) + 1) === 1) touched.push(at);
+      }
+    }
+    for (const at of touched) {
       const signature = this.signatures[at] as IndexedSignature;
       const e = evidence[signature.mode];
-      if (e && counts(signature)) e.share = Math.max(e.share, count / signature.fragments);
+      if (e && counts(signature)) e.share = Math.max(e.share, (held[at] as number) / signature.fragments);
+      held[at] = 0;
     }
     return evidence;
   }
@@ -438,7 +478,7 @@ export function ownWindows(signature: Pick<Signature, 'source' | 'requires' | 'u
 function compileContext(context: Context): CompiledContext {
   return {
     literals: context.literals.map((l) => compactText(toPlainText(l))).filter((l) => l.length > 0),
-    patterns: context.patterns.map((p) => new RegExp(p, 'i')),
+    pattern: context.patterns.length > 0 ? new RegExp(context.patterns.map((p) => `(?:${p})`).join('|'), 'i') : undefined,
     unless: context.unless,
   };
 }
