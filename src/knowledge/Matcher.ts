@@ -198,20 +198,18 @@ interface IndexedSignature {
  */
 export class Matcher {
   private readonly index = new FragmentIndex();
-  /** For each fragment id: the signatures whose own words hold it. */
-  private readonly owners: Array<readonly number[]> = [];
-  /** The same, flat: fragment id's signatures are ownerList[ownerStart[id] .. ownerStart[id + 1]). */
-  private ownerStart = new Int32Array(1);
-  private ownerList = new Int32Array(0);
+  /** For each fragment id, the signatures whose own words hold it: ownerList[ownerStart[id] .. ownerStart[id + 1]). */
+  private readonly ownerStart: Int32Array;
+  private readonly ownerList: Int32Array;
   /** For each fragment id whose signatures count everywhere: their modes, so a scan need not test the signatures. */
   private readonly everywhere: Array<readonly number[] | undefined> = [];
   /** For each fragment id: the one mode whose words it is, where they count everywhere (most fragments), or -1. */
-  private soleMode = new Int16Array(0);
+  private readonly soleMode: Int16Array;
   /** For each fragment id: the number of the last measure() that found it, so each is counted once per paste. */
-  private lastSeen = new Uint32Array(0);
+  private readonly lastSeen: Uint32Array;
   private measures = 0;
   /** For each signature: how many of its fragments the paste holds (reset after each measure()). */
-  private held = new Int32Array(0);
+  private readonly held: Int32Array;
   private readonly signatures: IndexedSignature[] = [];
   private readonly contexts: ReadonlyMap<string, CompiledContext>;
   /** Sign-in codes that name a mode, and where they do. */
@@ -247,17 +245,18 @@ export class Matcher {
         }
       }
     });
+    const ownersById: number[][] = [];
     for (const [phrase, owners] of ownersByPhrase) {
       const id = this.index.add(phrase);
       const signatures = owners.map((at) => this.signatures[at] as IndexedSignature);
-      this.owners[id] = owners;
+      ownersById[id] = owners;
       if (signatures.every((s) => s.gate === undefined)) this.everywhere[id] = [...new Set(signatures.map((s) => s.mode))];
     }
-    this.soleMode = Int16Array.from(this.owners, (_, id) => (this.everywhere[id]?.length === 1 ? (this.everywhere[id]?.[0] as number) : -1));
-    this.lastSeen = new Uint32Array(this.owners.length);
-    this.ownerStart = new Int32Array(this.owners.length + 1);
-    this.owners.forEach((owners, id) => (this.ownerStart[id + 1] = (this.ownerStart[id] as number) + owners.length));
-    this.ownerList = Int32Array.from(this.owners.flat());
+    this.ownerStart = new Int32Array(ownersById.length + 1);
+    ownersById.forEach((owners, id) => (this.ownerStart[id + 1] = (this.ownerStart[id] as number) + owners.length));
+    this.ownerList = Int32Array.from(ownersById.flat());
+    this.soleMode = Int16Array.from(ownersById, (_, id) => (this.everywhere[id]?.length === 1 ? (this.everywhere[id]?.[0] as number) : -1));
+    this.lastSeen = new Uint32Array(ownersById.length);
     this.held = new Int32Array(this.signatures.length);
   }
 
@@ -297,33 +296,20 @@ export class Matcher {
     const evidence: Array<Evidence | undefined> = new Array(this.modes.length);
     const of = (m: number): Evidence => (evidence[m] ??= { own: new Coverage(prefix), extent: new Coverage(prefix, JOIN_GAP), shared: 0, share: 0, code: false });
     this.index.scan(compact, (id, start, end) => {
-      const sole = this.soleMode[id] as number;
-      if (sole >= 0) {
-        if (this.lastSeen[id] !== stamp) {
-          this.lastSeen[id] = stamp;
-          found.push(id);
-        }
-        const e = of(sole);
-        e.own.add(start, end);
-        e.extent.add(start, end);
-        return;
+      // Most fragments are one mode's words wherever they are found; the others are tested here.
+      let sole = this.soleMode[id] as number;
+      let modes: readonly number[] = [];
+      if (sole < 0) {
+        modes = this.everywhere[id] ?? this.modesCountingHere(id, counts, live);
+        if (modes.length === 0) return;
+        if (modes.length === 1) sole = modes[0] as number;
       }
-      let modes = this.everywhere[id];
-      if (modes === undefined) {
-        live.length = 0;
-        for (const at of this.owners[id] as readonly number[]) {
-          const signature = this.signatures[at] as IndexedSignature;
-          if (counts(signature) && !live.includes(signature.mode)) live.push(signature.mode);
-        }
-        modes = live;
-      }
-      if (modes.length === 0) return;
       if (this.lastSeen[id] !== stamp) {
         this.lastSeen[id] = stamp;
         found.push(id);
       }
-      if (modes.length === 1) {
-        const e = of(modes[0] as number);
+      if (sole >= 0) {
+        const e = of(sole);
         e.own.add(start, end);
         e.extent.add(start, end);
       } else {
@@ -363,6 +349,16 @@ export class Matcher {
       held[at] = 0;
     }
     return evidence;
+  }
+
+  /** The modes of a fragment's signatures that count in this paste (into `into`, which is returned). */
+  private modesCountingHere(id: number, counts: (signature: IndexedSignature) => boolean, into: number[]): number[] {
+    into.length = 0;
+    for (let i = this.ownerStart[id] as number; i < (this.ownerStart[id + 1] as number); i++) {
+      const signature = this.signatures[this.ownerList[i] as number] as IndexedSignature;
+      if (counts(signature) && !into.includes(signature.mode)) into.push(signature.mode);
+    }
+    return into;
   }
 
   private rank(evidence: ReadonlyArray<Evidence | undefined>): Candidate[] {
