@@ -45,11 +45,12 @@ export async function startBot(config: Readonly<Config>, logger: Logger = create
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      logger.info('shutting down: no new requests, finishing the ones in flight');
       let closed = false;
       server.close(() => {
         closed = true;
       });
+      // Logged once the listener is closed: from this line on, a new connection is refused.
+      logger.info('shutting down: no new requests, finishing the ones in flight');
       const deadline = Date.now() + config.shutdownGraceMs;
       // Keep-alive connections that are or fall idle are closed as they do: no new request arrives on them, and close() can finish early.
       while (!closed && Date.now() < deadline) {

@@ -145,6 +145,15 @@ async function waitForHealth(url: string, isRunning: () => boolean, stderr: () =
   throw new Error(`the bot did not answer ${url}/healthz within ${START_TIMEOUT_MS} ms. stderr: ${stderr() || '(empty)'}`);
 }
 
+/** Waits until a line of the process's stdout contains `text`; throws, with its stderr, after timeoutMs. */
+export async function waitForOutput(bot: Pick<BotProcess, 'stdout' | 'stderr'>, text: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!bot.stdout.some((line) => line.includes(text))) {
+    if (Date.now() > deadline) throw new Error(`no output line with "${text}" within ${timeoutMs} ms. stderr: ${bot.stderr.join('\n') || '(empty)'}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

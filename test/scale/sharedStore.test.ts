@@ -5,7 +5,7 @@ import { allPaths, defaultKnowledge, loadQuestionTree } from '../../src/knowledg
 import { t } from '../../src/knowledge/messages';
 import { FeedbackRecord } from '../../src/storage/FeedbackStore';
 import { useAzurite } from '../helpers/azurite';
-import { useBotProcesses, type BotProcess } from '../helpers/botProcess';
+import { useBotProcesses, waitForOutput, type BotProcess } from '../helpers/botProcess';
 import {
   activitiesOf,
   answerButtons,
@@ -155,7 +155,8 @@ describe('bot processes sharing one blob store', function () {
 
       const signalledAt = Date.now();
       bot.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
+      // However busy the machine, the check waits for the bot to have closed its listener.
+      await waitForOutput(bot, 'shutting down');
       await assert.rejects(fetch(`${bot.url}/healthz`, { signal: AbortSignal.timeout(2_000) }), 'a new connection after SIGTERM is refused');
       slow.end(slowBody.subarray(slowBody.length >> 1));
 
